@@ -1,0 +1,49 @@
+// Authentication: who is calling. Client certificates signed by the cluster CA (CN = user, O = groups)
+// and bearer tokens; later issues add ServiceAccount and bootstrap tokens as more authenticators.
+
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { UserInfo } from '../store/store.js';
+
+export interface Authenticator {
+  authenticate(req: IncomingMessage): UserInfo | undefined | Promise<UserInfo | undefined>;
+}
+
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+
+/** Trusts a certificate only when the TLS layer verified it against the CA (socket.authorized). */
+export function x509Authenticator(): Authenticator {
+  return {
+    authenticate(req) {
+      const socket = req.socket as TLSSocket;
+      if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+      const cert = socket.getPeerCertificate();
+      const subject = cert?.subject as Record<string, string | string[]> | undefined;
+      const cn = subject?.CN;
+      if (!cn || Array.isArray(cn)) return undefined;
+      const o = subject?.O;
+      const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+      return { name: cn, groups: [...groups, AUTHENTICATED_GROUP] };
+    },
+  };
+}
+
+/** Static bearer tokens (token -> user), e.g. the admin token or a --token-auth-file. */
+export function tokenAuthenticator(tokens: Map<string, UserInfo>): Authenticator {
+  return {
+    authenticate(req) {
+      const h = req.headers.authorization;
+      if (!h || !h.startsWith('Bearer ')) return undefined;
+      const user = tokens.get(h.slice(7).trim());
+      return user ? { ...user, groups: [...new Set([...user.groups, AUTHENTICATED_GROUP])] } : undefined;
+    },
+  };
+}
+
+export async function authenticate(authenticators: Authenticator[], req: IncomingMessage): Promise<UserInfo | undefined> {
+  for (const a of authenticators) {
+    const user = await a.authenticate(req);
+    if (user) return user;
+  }
+  return undefined;
+}
