@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/interface.js';
+import { isStorageError, type Storage } from '../storage/interface.js';
 import { ApiError, internalError } from './errors.js';
 import { Registry } from './registry/registry.js';
 import type { ResourceDescriptor } from './registry/types.js';
@@ -115,7 +115,13 @@ export class ApiServer {
       keepAliveTimeout: 75_000,
     });
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+      // Protobuf bodies are not decoded: answer 415 so clients fall back to JSON.
+      if ((req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf')) {
+        return done(new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml'), undefined);
+      }
+      done(null, body);
+    });
 
     app.decorateRequest('user', undefined);
     app.addHook('onRequest', async (req, reply) => {
@@ -134,6 +140,10 @@ export class ApiServer {
 
     app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
       if (err instanceof ApiError) return sendError(reply, err);
+      if (isStorageError(err, 'Unavailable')) {
+        void reply.header('Retry-After', '1');
+        return sendError(reply, new ApiError(504, 'Timeout', `${err.message}; retry the request`, { retryAfterSeconds: 1 }));
+      }
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return sendError(reply, new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the ${MAX_REQUEST_BODY_BYTES} byte limit`));
       }

@@ -4,7 +4,7 @@
 
 import { ApiError, invalid } from '../errors.js';
 import type { FieldCause, ResourceDescriptor } from '../registry/types.js';
-import { applyDefaults } from '../schema/defaults.js';
+import { applyDefaults, pruneNonNullableNullsWithoutDefaults } from '../schema/defaults.js';
 import { pruneUnknownFields } from '../schema/prune.js';
 import { validateAgainstSchema } from '../schema/validate.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/objectmeta.js';
@@ -39,6 +39,7 @@ export function schemaAdmission(): AdmissionPlugin {
           if (a.fieldValidation === 'Warn') for (const f of fields) a.warnings.push(`unknown field "${f}"`);
         }
       }
+      if (d.crd) pruneNonNullableNullsWithoutDefaults(obj, d.schema);
       applyDefaults(obj, d.schema);
     },
     validate(a: AdmissionAttributes) {

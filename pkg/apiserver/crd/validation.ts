@@ -221,7 +221,7 @@ function validateCRDSpec(spec: CRDSpecV1, fld: FieldPath, opts: CRDValidationOpt
   if (!names.kind) errs.push(required(np.child('kind'), ''));
   if (!names.listKind) errs.push(required(np.child('listKind'), ''));
   errs.push(...validateNames(names, np));
-  errs.push(...validateConversion(spec.conversion, versions, fld.child('conversion')));
+  errs.push(...validateConversion(spec.conversion, fld.child('conversion')));
   return errs;
 }
 
@@ -338,7 +338,7 @@ function validateSubresources(sub: CRDVersionSpec['subresources'], fld: FieldPat
   return errs;
 }
 
-function validateConversion(conv: CRDConversion | undefined, versions: CRDVersionSpec[], fld: FieldPath): FieldCause[] {
+function validateConversion(conv: CRDConversion | undefined, fld: FieldPath): FieldCause[] {
   const errs: FieldCause[] = [];
   if (!conv) return errs;
   const strategy = conv.strategy ?? '';
@@ -371,7 +371,6 @@ function validateConversion(conv: CRDConversion | undefined, versions: CRDVersio
   } else if (conv.webhook?.clientConfig) {
     errs.push(forbidden(ccPath, 'should not be set when strategy is not set to Webhook'));
   }
-  void versions;
   return errs;
 }
 

@@ -106,6 +106,8 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): void {
     }
   };
   const onError = (err: Error & { code?: string; revision?: number }) => {
+    // The cache restarting (or the server stopping) ends the stream cleanly; clients re-watch.
+    if (err.code === 'Unavailable') return finish();
     const status =
       err.code === 'Compacted'
         ? new ApiError(410, 'Expired', `too old resource version: ${w.afterRevision ?? 0} (${err.revision ?? 0})`).toStatus()

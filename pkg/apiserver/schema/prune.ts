@@ -143,9 +143,9 @@ function walk(obj: unknown, schema: JSONSchemaProps | undefined, opts: PruneOpti
 /**
  * Remove, in place, every field the schema does not specify (honouring x-kubernetes-preserve-unknown-fields
  * at any level, additionalProperties, and x-kubernetes-embedded-resource / the root keeping apiVersion,
- * kind and metadata). Returns the removed paths as ".spec.foo", ".spec.items[0].bar", ".metadata.foo".
- * Pass schema undefined with isRoot=false to keep everything (no schema means nothing is known... and
- * everything is pruned, as kube does for a nil structural schema).
+ * kind and metadata). Returns the removed paths as ".spec.foo", ".spec.items[0].bar", ".metadata.foo"
+ * (kubeFieldPath() gives kube's "spec.foo" form). As in kube, an object value whose schema is undefined
+ * loses all its fields; a root without a schema keeps only apiVersion/kind/metadata.
  */
 export function pruneUnknownFields(obj: unknown, schema: JSONSchemaProps | undefined, opts: PruneOptions = {}): string[] {
   return walk(obj, schema, opts, true);

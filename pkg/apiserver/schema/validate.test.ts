@@ -133,6 +133,17 @@ const cases: Case[] = [
     obj: { spec: { n: 3 } },
     want: ['spec.n: Unsupported value: 3: supported values: "1", "2"'],
   },
+  { name: 'nullable enum accepts null', schema: spec({ m: { type: 'string', nullable: true, enum: ['a'] } }), obj: { spec: { m: null } }, want: [] },
+  {
+    name: 'prefix path for nested errors',
+    schema: { type: 'object', properties: { a: { type: 'integer' } }, required: ['b'] },
+    obj: { a: 'x' },
+    opts: { fieldPath: 'spec.x.default' },
+    want: [
+      'spec.x.default.a: Invalid value: "string": a in body must be of type integer: "string"',
+      'spec.x.default.b: Required value',
+    ],
+  },
   { name: 'enum ok', schema: spec({ n: { type: 'integer', enum: [1, 2] } }), obj: { spec: { n: 2 } }, want: [] },
   // ---- numbers
   {

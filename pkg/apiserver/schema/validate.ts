@@ -417,6 +417,7 @@ function validateNode(data: unknown, s: JSONSchemaProps, name: string, ctx: Ctx)
 
 function validateEnum(data: unknown, s: JSONSchemaProps, name: string): Err[] {
   if (!s.enum || s.enum.length === 0) return [];
+  if ((data === null || data === undefined) && s.nullable) return [];
   for (const e of s.enum) {
     if (deepEqual(data ?? null, e ?? null)) return [];
   }

@@ -145,7 +145,8 @@ export class Cacher {
   constructor(storage: Storage, prefix: string, opts: CacherOptions = {}) {
     this.storage = storage;
     this.prefix = prefix;
-    this.log = (opts.logger ?? pino({ level: 'warn' })).child({ component: 'cacher', prefix });
+    // A given logger is used as is (the caller chooses its bindings; pino repeats duplicate keys).
+    this.log = opts.logger ?? pino({ level: 'warn' }).child({ component: 'cacher', prefix });
     this.capacity = Math.max(1, opts.capacity ?? 10_000);
     this.freshTimeoutMs = opts.freshTimeoutMs ?? 3000;
     this.listPageSize = Math.max(1, opts.listPageSize ?? 10_000);
@@ -480,7 +481,7 @@ export class Cacher {
   }
 
   private startFallback(w: CacheWatcher): void {
-    this.log.debug({ afterRevision: w.lastRev, oldestBuffered: this.oldestRev, prefix: w.prefix }, 'watch older than the event buffer: serving it from storage');
+    this.log.debug({ afterRevision: w.lastRev, oldestBuffered: this.oldestRev, watchPrefix: w.prefix }, 'watch older than the event buffer: serving it from storage');
     this.fallbacks.add(w);
     try {
       w.fallback = this.storage.watch(w.prefix, { afterRevision: w.lastRev, prevKv: true }, {
@@ -533,7 +534,7 @@ export class Cacher {
     try {
       w.handlers.onError(err);
     } catch (e) {
-      this.log.error({ err: e, prefix: w.prefix }, 'watch handler onError threw');
+      this.log.error({ err: e, watchPrefix: w.prefix }, 'watch handler onError threw');
     }
   }
 
@@ -541,7 +542,7 @@ export class Cacher {
     try {
       w.handlers.onEvents(events);
     } catch (err) {
-      this.log.error({ err, prefix: w.prefix }, 'watch handler onEvents threw; the watch continues');
+      this.log.error({ err, watchPrefix: w.prefix }, 'watch handler onEvents threw; the watch continues');
     }
   }
 
@@ -550,7 +551,7 @@ export class Cacher {
     try {
       w.handlers.onProgress(rev);
     } catch (err) {
-      this.log.error({ err, prefix: w.prefix }, 'watch handler onProgress threw; the watch continues');
+      this.log.error({ err, watchPrefix: w.prefix }, 'watch handler onProgress threw; the watch continues');
     }
   }
 

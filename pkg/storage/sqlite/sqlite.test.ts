@@ -154,6 +154,8 @@ describe('sqlite storage', () => {
       await s.close();
       const again = open(path);
       assert.equal((await again.get('/lock/a'))?.value, 'v');
+      // held from open on, even by an instance that has not written
+      assert.throws(() => open(path, { busyTimeout: 50 }), (err) => isStorageError(err, 'Unavailable'));
       await again.close();
     } finally {
       remove();

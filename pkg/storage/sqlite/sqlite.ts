@@ -170,7 +170,8 @@ export class SqliteStorage implements Storage {
   }
 
   private constructor(opts: SqliteStorageOptions) {
-    this.log = (opts.logger ?? pino({ level: 'warn' })).child({ component: 'storage', backend: 'sqlite' });
+    // A given logger is used as is (the caller chooses its bindings; pino repeats duplicate keys).
+    this.log = opts.logger ?? pino({ level: 'warn' }).child({ component: 'storage', backend: 'sqlite' });
     this.replayBatch = Math.max(1, opts.watchReplayBatch ?? 1000);
     this.replaySpan = Math.max(1, opts.watchReplaySpan ?? 20_000);
     this.compactBatch = Math.max(1, opts.compactBatch ?? 10_000);
@@ -182,11 +183,20 @@ export class SqliteStorage implements Storage {
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -65536'); // 64 MiB of page cache
       db.pragma('journal_size_limit = 67108864'); // truncate a WAL that grew past 64 MiB after checkpoints
-      db.exec(SCHEMA); // first write: takes the exclusive lock, so a second process fails here
-      const version = (db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: number } | undefined)?.value;
-      if (version === undefined) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
-      else if (version > SCHEMA_VERSION) {
-        throw new StorageError('Internal', `sqlite: ${opts.path} has schema version ${version}, newer than this binary's ${SCHEMA_VERSION}; upgrade the binary`);
+      // BEGIN EXCLUSIVE takes the write lock, which EXCLUSIVE locking mode then keeps until close: a
+      // second process opening the same file fails here, even if this one never writes.
+      db.exec('BEGIN EXCLUSIVE');
+      try {
+        db.exec(SCHEMA);
+        const version = (db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: number } | undefined)?.value;
+        if (version === undefined) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
+        else if (version > SCHEMA_VERSION) {
+          throw new StorageError('Internal', `sqlite: ${opts.path} has schema version ${version}, newer than this binary's ${SCHEMA_VERSION}; upgrade the binary`);
+        }
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
       }
     } catch (err) {
       db?.close();
