@@ -31,6 +31,7 @@ import { parseAccept, wantsAggregatedDiscovery } from './handlers/negotiation.js
 import { FieldManager } from './handlers/fieldmanager.js';
 import { OpenAPIService } from './handlers/openapi.js';
 import { BUILTIN_KINDS } from './schema/builtin.js';
+import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF_CONTENT_TYPE } from './protobuf/index.js';
 import { CRDController } from './controllers/crd.js';
 import { NamespaceController } from './controllers/namespace.js';
 import { GarbageCollector } from './controllers/gc.js';
@@ -115,12 +116,17 @@ export class ApiServer {
       keepAliveTimeout: 75_000,
     });
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
-      // Protobuf bodies are not decoded: answer 415 so clients fall back to JSON.
-      if ((req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf')) {
-        return done(new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml'), undefined);
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    // kubectl's typed clients (create configmap/namespace/deployment, ...) send Kubernetes protobuf:
+    // decode it to the JSON object the handlers work with.
+    app.addContentTypeParser(KUBERNETES_PROTOBUF_CONTENT_TYPE, { parseAs: 'buffer' }, (req, body, done) => {
+      try {
+        const { object } = decodeKubernetesProtobuf(body as Buffer);
+        req.headers['content-type'] = 'application/json';
+        done(null, JSON.stringify(object));
+      } catch (err) {
+        done(err as Error, undefined);
       }
-      done(null, body);
     });
 
     app.decorateRequest('user', undefined);

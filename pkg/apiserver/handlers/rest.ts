@@ -12,7 +12,7 @@ import {
 import { apiVersionOf, type KubeObject, type ResourceDescriptor } from '../registry/types.js';
 import type { Registry } from '../registry/registry.js';
 import { parseFieldSelector, parseLabelSelector, fromLabelSelectorObject } from '../selectors.js';
-import { invalidError, parseRV, type DeleteOptions, type Store, type UserInfo, type WriteOptions } from '../store/store.js';
+import { checkTypeMeta, invalidError, parseRV, type DeleteOptions, type Store, type UserInfo, type WriteOptions } from '../store/store.js';
 import { listPrefix } from '../store/keys.js';
 import type { RequestInfo } from './requestinfo.js';
 import { chooseRepresentation, decodeBody, parseAccept } from './negotiation.js';
@@ -121,7 +121,11 @@ export async function handleResource(
       let afterRevision: number | undefined;
       if (rv && rv !== '0') {
         afterRevision = parseRV(rv);
-        if (!sendInitialEvents) await cacher.waitUntilFresh(afterRevision);
+        // Initial events too must reflect at least the requested revision (NotOlderThan).
+        await cacher.waitUntilFresh(afterRevision);
+      } else if (sendInitialEvents && !rv) {
+        // Unset resourceVersion asks for a consistent start: every write acknowledged so far.
+        await cacher.waitUntilFresh(await ctx.store.storage.currentRevision());
       }
       const timeoutSeconds = query.timeoutSeconds ? Math.max(1, Number(query.timeoutSeconds) || 0) : 1800 + Math.floor(Math.random() * 1800);
       reply.hijack();
@@ -148,7 +152,8 @@ export async function handleResource(
       return;
     }
     case 'create': {
-      if (sub) throw methodNotAllowed();
+      // POST goes to the collection: a named path (or subresource) is not creatable.
+      if (sub || info.name) throw methodNotAllowed();
       const body = decodeObject(req);
       const opts = writeOpts();
       ctx.fieldManager.onCreate(d, body, opts.fieldManager ?? defaultManager(req), opts.warnings!);
@@ -157,6 +162,8 @@ export async function handleResource(
     }
     case 'update': {
       const body = decodeObject(req);
+      // A PUT of another kind or version must fail, not be relabelled as the stored kind.
+      checkTypeMeta(d, body);
       const opts = writeOpts();
       const manager = opts.fieldManager ?? defaultManager(req);
       const updated = await ctx.store.guaranteedUpdate(

@@ -5,7 +5,9 @@
 // FileDescriptorProto (with the gogoproto options go-to-protobuf compiled it with, so `nullable=false`
 // tells non-pointer Go fields from pointer ones). This script finds those blobs in the binary, walks
 // the messages reachable from the root kinds below and writes the field table (numbers, JSON names,
-// kinds, pointer-ness). Usage: node pkg/apiserver/protobuf/generate-table.mjs [path/to/kubectl]
+// kinds, pointer-ness). The Go struct tags, also in the binary, supply JSON names that differ from the
+// protobuf names (uID → uid), `json:",inline"` embeds, and omitempty.
+// Usage: node pkg/apiserver/protobuf/generate-table.mjs [path/to/kubectl]   (then review the diff of table.ts)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,15 +56,17 @@ const SPECIAL = new Set([
   'k8s.io.apimachinery.pkg.util.intstr.IntOrString',
 ]);
 
-/** Go embedded structs whose JSON tag is `json:",inline"` (proto field name → fields merged into the parent). */
-const INLINE = new Set([
-  'k8s.io.api.core.v1.Probe.handler',
-  'k8s.io.api.core.v1.Volume.volumeSource',
-  'k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource',
-  'k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon',
-]);
+/**
+ * Go embedded structs tagged `json:",inline"` whose struct tag has no protobuf name (so the tag scan below
+ * cannot see them); the others are found from the struct tags.
+ */
+const INLINE = new Set(['k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon']);
 
-/** Non-pointer scalar (or IntOrString) fields whose Go JSON tag lacks omitempty: zero values are kept. */
+/**
+ * Non-pointer scalar (or IntOrString) fields whose Go JSON tag lacks omitempty: zero values are kept.
+ * The struct-tag scan finds these by itself where every struct tag with the same protobuf name and number
+ * agrees; this list covers the names that are omitempty in some types and not in others.
+ */
 const KEEP_ZERO = new Set([
   'k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference.apiVersion',
   'k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference.kind',
@@ -133,6 +137,32 @@ const KEEP_ZERO = new Set([
   'k8s.io.api.certificates.v1.CertificateSigningRequestSpec.signerName',
   'k8s.io.api.certificates.v1.CertificateSigningRequestCondition.type',
   'k8s.io.api.certificates.v1.CertificateSigningRequestCondition.status',
+  'k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement.operator',
+  'k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern.type',
+  'k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern.status',
+  'k8s.io.api.core.v1.AppArmorProfile.type',
+  'k8s.io.api.core.v1.SeccompProfile.type',
+  'k8s.io.api.core.v1.AzureFileVolumeSource.secretName',
+  'k8s.io.api.core.v1.GlusterfsVolumeSource.path',
+  'k8s.io.api.core.v1.HostPathVolumeSource.path',
+  'k8s.io.api.core.v1.NFSVolumeSource.path',
+  'k8s.io.api.core.v1.RBDVolumeSource.image',
+  'k8s.io.api.core.v1.PodOS.name',
+  'k8s.io.api.core.v1.PodSchedulingGate.name',
+  'k8s.io.api.core.v1.TypedLocalObjectReference.kind',
+  'k8s.io.api.core.v1.TypedLocalObjectReference.name',
+  'k8s.io.api.core.v1.TypedObjectReference.kind',
+  'k8s.io.api.core.v1.TypedObjectReference.name',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement.key',
+  'k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement.operator',
+  'k8s.io.api.apps.v1.DeploymentCondition.type',
+  'k8s.io.api.apps.v1.DeploymentCondition.status',
+  'k8s.io.api.batch.v1.JobCondition.type',
+  'k8s.io.api.batch.v1.JobCondition.status',
+  'k8s.io.api.core.v1.NamespaceCondition.type',
+  'k8s.io.api.core.v1.NamespaceCondition.status',
+  'k8s.io.api.core.v1.PodCondition.type',
+  'k8s.io.api.core.v1.PodCondition.status',
 ]);
 
 // ---- a tiny protobuf reader for the descriptors ----
@@ -166,7 +196,7 @@ function readMessage(b, prefix) {
         else if (fn === 4) f.label = Number(fv);
         else if (fn === 5) f.type = Number(fv);
         else if (fn === 6) f.typeName = fv.toString().replace(/^\./, '');
-        else if (fn === 8) for (const [on, ov] of fields(fv)) { if (on === 65001 && ov === 0n) f.nullable = false; if (on === 65002 && ov === 1n) f.embed = true; }
+        else if (fn === 8) for (const [on, ov] of fields(fv)) { if (on === 65001 && ov === 0n) f.nullable = false; }
       }
       fs_.push(f);
     } else if (n === 3) nested.push(v);
@@ -189,6 +219,23 @@ for (let i = bin.indexOf(magic); i >= 0; i = bin.indexOf(magic, i + 1)) {
   for (const [n, v] of fields(d)) if (n === 4) readMessage(v, pkg + '.');
 }
 
+// Go struct tags (kept in the binary for reflection): `json:"uid,omitempty" protobuf:"bytes,4,opt,name=uID"`.
+// Keyed by protobuf name and number: the JSON name where it differs from the protobuf name, `,inline`,
+// and whether every such tag has omitempty.
+const tags = new Map(); // 'uID#4' → { json: Set, omitempty: Set<boolean> }
+{
+  const text = bin.toString('latin1');
+  const re = /json:"([^"]*)"\s+protobuf:"[a-z0-9]+,(\d+),(?:opt|rep|req)[^"]*?name=([A-Za-z0-9_]+)[^"]*"/g;
+  for (let m; (m = re.exec(text)); ) {
+    const key = `${m[3]}#${m[2]}`;
+    const [json, ...opts] = m[1].split(',');
+    const t = tags.get(key) ?? { json: new Set(), omitempty: new Set() };
+    t.json.add(opts.includes('inline') ? ',inline' : json);
+    t.omitempty.add(opts.includes('omitempty'));
+    tags.set(key, t);
+  }
+}
+
 const SCALAR = { 1: 'double', 3: 'int64', 5: 'int32', 8: 'bool', 9: 'string', 12: 'bytes' };
 const out = new Map();
 const queue = Object.values(ROOTS);
@@ -200,7 +247,15 @@ while (queue.length) {
   if (!m) throw new Error(`message ${name} not found in ${kubectl}`);
   const defs = [];
   for (const f of [...m.fields].sort((a, b) => a.number - b.number)) {
-    const def = { no: f.number, json: f.name };
+    const def = { no: f.number, json: f.name, protoName: f.name };
+    const tag = tags.get(`${f.name}#${f.number}`);
+    if (tag && !tag.json.has(f.name)) {
+      if (tag.json.size !== 1) throw new Error(`ambiguous JSON name for ${name}.${f.name}: ${[...tag.json]}`);
+      const [j] = tag.json;
+      if (j === ',inline') INLINE.add(`${name}.${f.name}`);
+      else if (j === '-') throw new Error(`${name}.${f.name} is not serialized to JSON`);
+      else def.json = j;
+    }
     if (f.type === 11) {
       const t = messages.get(f.typeName);
       if (t?.mapEntry) {
@@ -219,16 +274,19 @@ while (queue.length) {
     }
     if (f.label === 3 && !def.map) def.repeated = true;
     if (f.nullable && !def.repeated && !def.map) def.pointer = true;
-    if (INLINE.has(`${name}.${f.name}`) || f.embed) { def.inline = true; inlineSeen.push(`${name}.${f.name}`); }
-    if (KEEP_ZERO.has(`${name}.${f.name}`)) def.keepZero = true;
+    if (INLINE.has(`${name}.${f.name}`)) { def.inline = true; inlineSeen.push(`${name}.${f.name}`); }
+    const scalarLike = SCALAR[f.type] || f.typeName === 'k8s.io.apimachinery.pkg.util.intstr.IntOrString';
+    const noOmitempty = tag && tag.omitempty.size === 1 && tag.omitempty.has(false);
+    if (KEEP_ZERO.has(`${name}.${f.name}`) || (scalarLike && !def.pointer && !def.repeated && !def.map && noOmitempty)) def.keepZero = true;
     defs.push(def);
   }
   out.set(name, defs);
 }
-for (const k of [...INLINE, ...KEEP_ZERO]) {
+for (const k of INLINE) if (!inlineSeen.includes(k)) throw new Error(`inline override ${k} names no field`);
+for (const k of KEEP_ZERO) {
   const i = k.lastIndexOf('.');
   const defs = out.get(k.slice(0, i));
-  if (defs && !defs.some((d) => d.json === k.slice(i + 1))) throw new Error(`override ${k} names no field`);
+  if (!defs?.some((d) => d.protoName === k.slice(i + 1))) throw new Error(`keep-zero override ${k} names no field`);
 }
 
 const q = (s) => `'${s}'`;

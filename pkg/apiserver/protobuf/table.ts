@@ -37,8 +37,8 @@ export const MESSAGES: MessageTable = {
     3: { json: 'status', type: 'k8s.io.api.apps.v1.DeploymentStatus' },
   },
   'k8s.io.api.apps.v1.DeploymentCondition': {
-    1: { json: 'type', type: 'string' },
-    2: { json: 'status', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
+    2: { json: 'status', type: 'string', keepZero: true },
     4: { json: 'reason', type: 'string' },
     5: { json: 'message', type: 'string' },
     6: { json: 'lastUpdateTime', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
@@ -76,7 +76,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'kind', type: 'string' },
     2: { json: 'apiVersion', type: 'string' },
     3: { json: 'name', type: 'string' },
-    4: { json: 'uID', type: 'string' },
+    4: { json: 'uid', type: 'string' },
   },
   'k8s.io.api.authentication.v1.ExtraValue': {
     1: { json: 'items', type: 'string', repeated: true },
@@ -219,8 +219,8 @@ export const MESSAGES: MessageTable = {
     3: { json: 'status', type: 'k8s.io.api.batch.v1.JobStatus' },
   },
   'k8s.io.api.batch.v1.JobCondition': {
-    1: { json: 'type', type: 'string' },
-    2: { json: 'status', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
+    2: { json: 'status', type: 'string', keepZero: true },
     3: { json: 'lastProbeTime', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
     4: { json: 'lastTransitionTime', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
     5: { json: 'reason', type: 'string' },
@@ -266,15 +266,15 @@ export const MESSAGES: MessageTable = {
   },
   'k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement': {
     1: { json: 'containerName', type: 'string', pointer: true },
-    2: { json: 'operator', type: 'string' },
+    2: { json: 'operator', type: 'string', keepZero: true },
     3: { json: 'values', type: 'int32', repeated: true },
   },
   'k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern': {
-    1: { json: 'type', type: 'string' },
-    2: { json: 'status', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
+    2: { json: 'status', type: 'string', keepZero: true },
   },
   'k8s.io.api.batch.v1.PodFailurePolicyRule': {
-    1: { json: 'action', type: 'string' },
+    1: { json: 'action', type: 'string', keepZero: true },
     2: { json: 'onExitCodes', type: 'k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement', pointer: true },
     3: { json: 'onPodConditions', type: 'k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern', repeated: true },
   },
@@ -325,26 +325,26 @@ export const MESSAGES: MessageTable = {
     3: { json: 'podAntiAffinity', type: 'k8s.io.api.core.v1.PodAntiAffinity', pointer: true },
   },
   'k8s.io.api.core.v1.AppArmorProfile': {
-    1: { json: 'type', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
     2: { json: 'localhostProfile', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource': {
-    1: { json: 'volumeID', type: 'string' },
+    1: { json: 'volumeID', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
     3: { json: 'partition', type: 'int32' },
     4: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.AzureDiskVolumeSource': {
-    1: { json: 'diskName', type: 'string' },
-    2: { json: 'diskURI', type: 'string' },
+    1: { json: 'diskName', type: 'string', keepZero: true },
+    2: { json: 'diskURI', type: 'string', keepZero: true },
     3: { json: 'cachingMode', type: 'string', pointer: true },
     4: { json: 'fsType', type: 'string', pointer: true },
     5: { json: 'readOnly', type: 'bool', pointer: true },
     6: { json: 'kind', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.AzureFileVolumeSource': {
-    1: { json: 'secretName', type: 'string' },
-    2: { json: 'shareName', type: 'string' },
+    1: { json: 'secretName', type: 'string', keepZero: true },
+    2: { json: 'shareName', type: 'string', keepZero: true },
     3: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.Capabilities': {
@@ -360,7 +360,7 @@ export const MESSAGES: MessageTable = {
     6: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.CinderVolumeSource': {
-    1: { json: 'volumeID', type: 'string' },
+    1: { json: 'volumeID', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
     3: { json: 'readOnly', type: 'bool' },
     4: { json: 'secretRef', type: 'k8s.io.api.core.v1.LocalObjectReference', pointer: true },
@@ -372,7 +372,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'name', type: 'string', pointer: true },
     2: { json: 'signerName', type: 'string', pointer: true },
     3: { json: 'labelSelector', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector', pointer: true },
-    4: { json: 'path', type: 'string' },
+    4: { json: 'path', type: 'string', keepZero: true },
     5: { json: 'optional', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.ConfigMap': {
@@ -382,21 +382,21 @@ export const MESSAGES: MessageTable = {
     4: { json: 'immutable', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.ConfigMapEnvSource': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'optional', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.ConfigMapKeySelector': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'key', type: 'string', keepZero: true },
     3: { json: 'optional', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.ConfigMapProjection': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'items', type: 'k8s.io.api.core.v1.KeyToPath', repeated: true },
     4: { json: 'optional', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.ConfigMapVolumeSource': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'items', type: 'k8s.io.api.core.v1.KeyToPath', repeated: true },
     3: { json: 'defaultMode', type: 'int32', pointer: true },
     4: { json: 'optional', type: 'bool', pointer: true },
@@ -447,7 +447,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'startedAt', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
   },
   'k8s.io.api.core.v1.ContainerStateTerminated': {
-    1: { json: 'exitCode', type: 'int32' },
+    1: { json: 'exitCode', type: 'int32', keepZero: true },
     2: { json: 'signal', type: 'int32' },
     3: { json: 'reason', type: 'string' },
     4: { json: 'message', type: 'string' },
@@ -463,10 +463,10 @@ export const MESSAGES: MessageTable = {
     1: { json: 'name', type: 'string' },
     2: { json: 'state', type: 'k8s.io.api.core.v1.ContainerState' },
     3: { json: 'lastState', type: 'k8s.io.api.core.v1.ContainerState' },
-    4: { json: 'ready', type: 'bool' },
-    5: { json: 'restartCount', type: 'int32' },
-    6: { json: 'image', type: 'string' },
-    7: { json: 'imageID', type: 'string' },
+    4: { json: 'ready', type: 'bool', keepZero: true },
+    5: { json: 'restartCount', type: 'int32', keepZero: true },
+    6: { json: 'image', type: 'string', keepZero: true },
+    7: { json: 'imageID', type: 'string', keepZero: true },
     8: { json: 'containerID', type: 'string' },
     9: { json: 'started', type: 'bool', pointer: true },
     10: { json: 'allocatedResources', type: 'k8s.io.apimachinery.pkg.api.resource.Quantity', map: true },
@@ -479,7 +479,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'linux', type: 'k8s.io.api.core.v1.LinuxContainerUser', pointer: true },
   },
   'k8s.io.api.core.v1.CSIVolumeSource': {
-    1: { json: 'driver', type: 'string' },
+    1: { json: 'driver', type: 'string', keepZero: true },
     2: { json: 'readOnly', type: 'bool', pointer: true },
     3: { json: 'fsType', type: 'string', pointer: true },
     4: { json: 'volumeAttributes', type: 'string', map: true },
@@ -562,7 +562,7 @@ export const MESSAGES: MessageTable = {
     5: { json: 'wwids', type: 'string', repeated: true },
   },
   'k8s.io.api.core.v1.FlexVolumeSource': {
-    1: { json: 'driver', type: 'string' },
+    1: { json: 'driver', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
     3: { json: 'secretRef', type: 'k8s.io.api.core.v1.LocalObjectReference', pointer: true },
     4: { json: 'readOnly', type: 'bool' },
@@ -573,19 +573,19 @@ export const MESSAGES: MessageTable = {
     2: { json: 'datasetUUID', type: 'string' },
   },
   'k8s.io.api.core.v1.GCEPersistentDiskVolumeSource': {
-    1: { json: 'pdName', type: 'string' },
+    1: { json: 'pdName', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
     3: { json: 'partition', type: 'int32' },
     4: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.GitRepoVolumeSource': {
-    1: { json: 'repository', type: 'string' },
+    1: { json: 'repository', type: 'string', keepZero: true },
     2: { json: 'revision', type: 'string' },
     3: { json: 'directory', type: 'string' },
   },
   'k8s.io.api.core.v1.GlusterfsVolumeSource': {
-    1: { json: 'endpoints', type: 'string' },
-    2: { json: 'path', type: 'string' },
+    1: { json: 'endpoints', type: 'string', keepZero: true },
+    2: { json: 'path', type: 'string', keepZero: true },
     3: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.GRPCAction': {
@@ -600,7 +600,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'ip', type: 'string' },
   },
   'k8s.io.api.core.v1.HostPathVolumeSource': {
-    1: { json: 'path', type: 'string' },
+    1: { json: 'path', type: 'string', keepZero: true },
     2: { json: 'type', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.HTTPGetAction': {
@@ -619,9 +619,9 @@ export const MESSAGES: MessageTable = {
     2: { json: 'pullPolicy', type: 'string' },
   },
   'k8s.io.api.core.v1.ISCSIVolumeSource': {
-    1: { json: 'targetPortal', type: 'string' },
-    2: { json: 'iqn', type: 'string' },
-    3: { json: 'lun', type: 'int32' },
+    1: { json: 'targetPortal', type: 'string', keepZero: true },
+    2: { json: 'iqn', type: 'string', keepZero: true },
+    3: { json: 'lun', type: 'int32', keepZero: true },
     4: { json: 'iscsiInterface', type: 'string' },
     5: { json: 'fsType', type: 'string' },
     6: { json: 'readOnly', type: 'bool' },
@@ -669,8 +669,8 @@ export const MESSAGES: MessageTable = {
     3: { json: 'status', type: 'k8s.io.api.core.v1.NamespaceStatus' },
   },
   'k8s.io.api.core.v1.NamespaceCondition': {
-    1: { json: 'type', type: 'string' },
-    2: { json: 'status', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
+    2: { json: 'status', type: 'string', keepZero: true },
     4: { json: 'lastTransitionTime', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
     5: { json: 'reason', type: 'string' },
     6: { json: 'message', type: 'string' },
@@ -683,8 +683,8 @@ export const MESSAGES: MessageTable = {
     2: { json: 'conditions', type: 'k8s.io.api.core.v1.NamespaceCondition', repeated: true },
   },
   'k8s.io.api.core.v1.NFSVolumeSource': {
-    1: { json: 'server', type: 'string' },
-    2: { json: 'path', type: 'string' },
+    1: { json: 'server', type: 'string', keepZero: true },
+    2: { json: 'path', type: 'string', keepZero: true },
     3: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.NodeAffinity': {
@@ -732,11 +732,11 @@ export const MESSAGES: MessageTable = {
     2: { json: 'spec', type: 'k8s.io.api.core.v1.PersistentVolumeClaimSpec' },
   },
   'k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource': {
-    1: { json: 'claimName', type: 'string' },
+    1: { json: 'claimName', type: 'string', keepZero: true },
     2: { json: 'readOnly', type: 'bool' },
   },
   'k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource': {
-    1: { json: 'pdID', type: 'string' },
+    1: { json: 'pdID', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
   },
   'k8s.io.api.core.v1.Pod': {
@@ -761,8 +761,8 @@ export const MESSAGES: MessageTable = {
     2: { json: 'preferredDuringSchedulingIgnoredDuringExecution', type: 'k8s.io.api.core.v1.WeightedPodAffinityTerm', repeated: true },
   },
   'k8s.io.api.core.v1.PodCondition': {
-    1: { json: 'type', type: 'string' },
-    2: { json: 'status', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
+    2: { json: 'status', type: 'string', keepZero: true },
     3: { json: 'lastProbeTime', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
     4: { json: 'lastTransitionTime', type: 'k8s.io.apimachinery.pkg.apis.meta.v1.Time' },
     5: { json: 'reason', type: 'string' },
@@ -781,10 +781,10 @@ export const MESSAGES: MessageTable = {
     1: { json: 'ip', type: 'string' },
   },
   'k8s.io.api.core.v1.PodOS': {
-    1: { json: 'name', type: 'string' },
+    1: { json: 'name', type: 'string', keepZero: true },
   },
   'k8s.io.api.core.v1.PodReadinessGate': {
-    1: { json: 'conditionType', type: 'string' },
+    1: { json: 'conditionType', type: 'string', keepZero: true },
   },
   'k8s.io.api.core.v1.PodResourceClaim': {
     1: { json: 'name', type: 'string', keepZero: true },
@@ -796,7 +796,7 @@ export const MESSAGES: MessageTable = {
     2: { json: 'resourceClaimName', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.PodSchedulingGate': {
-    1: { json: 'name', type: 'string' },
+    1: { json: 'name', type: 'string', keepZero: true },
   },
   'k8s.io.api.core.v1.PodSecurityContext': {
     1: { json: 'seLinuxOptions', type: 'k8s.io.api.core.v1.SELinuxOptions', pointer: true },
@@ -878,12 +878,12 @@ export const MESSAGES: MessageTable = {
     2: { json: 'spec', type: 'k8s.io.api.core.v1.PodSpec' },
   },
   'k8s.io.api.core.v1.PortStatus': {
-    1: { json: 'port', type: 'int32' },
+    1: { json: 'port', type: 'int32', keepZero: true },
     2: { json: 'protocol', type: 'string' },
     3: { json: 'error', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.PortworxVolumeSource': {
-    1: { json: 'volumeID', type: 'string' },
+    1: { json: 'volumeID', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
     3: { json: 'readOnly', type: 'bool' },
   },
@@ -911,8 +911,8 @@ export const MESSAGES: MessageTable = {
     2: { json: 'defaultMode', type: 'int32', pointer: true },
   },
   'k8s.io.api.core.v1.QuobyteVolumeSource': {
-    1: { json: 'registry', type: 'string' },
-    2: { json: 'volume', type: 'string' },
+    1: { json: 'registry', type: 'string', keepZero: true },
+    2: { json: 'volume', type: 'string', keepZero: true },
     3: { json: 'readOnly', type: 'bool' },
     4: { json: 'user', type: 'string' },
     5: { json: 'group', type: 'string' },
@@ -920,7 +920,7 @@ export const MESSAGES: MessageTable = {
   },
   'k8s.io.api.core.v1.RBDVolumeSource': {
     1: { json: 'monitors', type: 'string', repeated: true },
-    2: { json: 'image', type: 'string' },
+    2: { json: 'image', type: 'string', keepZero: true },
     3: { json: 'fsType', type: 'string' },
     4: { json: 'pool', type: 'string' },
     5: { json: 'user', type: 'string' },
@@ -938,7 +938,7 @@ export const MESSAGES: MessageTable = {
     3: { json: 'divisor', type: 'k8s.io.apimachinery.pkg.api.resource.Quantity' },
   },
   'k8s.io.api.core.v1.ResourceHealth': {
-    1: { json: 'resourceID', type: 'string' },
+    1: { json: 'resourceID', type: 'string', keepZero: true },
     2: { json: 'health', type: 'string' },
   },
   'k8s.io.api.core.v1.ResourceQuota': {
@@ -965,8 +965,8 @@ export const MESSAGES: MessageTable = {
     2: { json: 'resources', type: 'k8s.io.api.core.v1.ResourceHealth', repeated: true },
   },
   'k8s.io.api.core.v1.ScaleIOVolumeSource': {
-    1: { json: 'gateway', type: 'string' },
-    2: { json: 'system', type: 'string' },
+    1: { json: 'gateway', type: 'string', keepZero: true },
+    2: { json: 'system', type: 'string', keepZero: true },
     3: { json: 'secretRef', type: 'k8s.io.api.core.v1.LocalObjectReference', pointer: true },
     4: { json: 'sslEnabled', type: 'bool' },
     5: { json: 'protectionDomain', type: 'string' },
@@ -985,7 +985,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'matchExpressions', type: 'k8s.io.api.core.v1.ScopedResourceSelectorRequirement', repeated: true },
   },
   'k8s.io.api.core.v1.SeccompProfile': {
-    1: { json: 'type', type: 'string' },
+    1: { json: 'type', type: 'string', keepZero: true },
     2: { json: 'localhostProfile', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.Secret': {
@@ -996,16 +996,16 @@ export const MESSAGES: MessageTable = {
     5: { json: 'immutable', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.SecretEnvSource': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'optional', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.SecretKeySelector': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'key', type: 'string', keepZero: true },
     3: { json: 'optional', type: 'bool', pointer: true },
   },
   'k8s.io.api.core.v1.SecretProjection': {
-    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference' },
+    1: { json: 'localObjectReference', type: 'k8s.io.api.core.v1.LocalObjectReference', inline: true },
     2: { json: 'items', type: 'k8s.io.api.core.v1.KeyToPath', repeated: true },
     4: { json: 'optional', type: 'bool', pointer: true },
   },
@@ -1089,7 +1089,7 @@ export const MESSAGES: MessageTable = {
     1: { json: 'clientIP', type: 'k8s.io.api.core.v1.ClientIPConfig', pointer: true },
   },
   'k8s.io.api.core.v1.SleepAction': {
-    1: { json: 'seconds', type: 'int64' },
+    1: { json: 'seconds', type: 'int64', keepZero: true },
   },
   'k8s.io.api.core.v1.StorageOSVolumeSource': {
     1: { json: 'volumeName', type: 'string' },
@@ -1125,13 +1125,13 @@ export const MESSAGES: MessageTable = {
   },
   'k8s.io.api.core.v1.TypedLocalObjectReference': {
     1: { json: 'apiGroup', type: 'string', pointer: true },
-    2: { json: 'kind', type: 'string' },
-    3: { json: 'name', type: 'string' },
+    2: { json: 'kind', type: 'string', keepZero: true },
+    3: { json: 'name', type: 'string', keepZero: true },
   },
   'k8s.io.api.core.v1.TypedObjectReference': {
     1: { json: 'apiGroup', type: 'string', pointer: true },
-    2: { json: 'kind', type: 'string' },
-    3: { json: 'name', type: 'string' },
+    2: { json: 'kind', type: 'string', keepZero: true },
+    3: { json: 'name', type: 'string', keepZero: true },
     4: { json: 'namespace', type: 'string', pointer: true },
   },
   'k8s.io.api.core.v1.Volume': {
@@ -1153,7 +1153,7 @@ export const MESSAGES: MessageTable = {
   },
   'k8s.io.api.core.v1.VolumeMountStatus': {
     1: { json: 'name', type: 'string' },
-    2: { json: 'mountPath', type: 'string' },
+    2: { json: 'mountPath', type: 'string', keepZero: true },
     3: { json: 'readOnly', type: 'bool' },
     4: { json: 'recursiveReadOnly', type: 'string', pointer: true },
   },
@@ -1201,7 +1201,7 @@ export const MESSAGES: MessageTable = {
     30: { json: 'image', type: 'k8s.io.api.core.v1.ImageVolumeSource', pointer: true },
   },
   'k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource': {
-    1: { json: 'volumePath', type: 'string' },
+    1: { json: 'volumePath', type: 'string', keepZero: true },
     2: { json: 'fsType', type: 'string' },
     3: { json: 'storagePolicyName', type: 'string' },
     4: { json: 'storagePolicyID', type: 'string' },
@@ -1242,13 +1242,13 @@ export const MESSAGES: MessageTable = {
     1: { json: 'ingress', type: 'k8s.io.api.networking.v1.IngressLoadBalancerIngress', repeated: true },
   },
   'k8s.io.api.networking.v1.IngressPortStatus': {
-    1: { json: 'port', type: 'int32' },
+    1: { json: 'port', type: 'int32', keepZero: true },
     2: { json: 'protocol', type: 'string' },
     3: { json: 'error', type: 'string', pointer: true },
   },
   'k8s.io.api.networking.v1.IngressRule': {
     1: { json: 'host', type: 'string' },
-    2: { json: 'ingressRuleValue', type: 'k8s.io.api.networking.v1.IngressRuleValue' },
+    2: { json: 'ingressRuleValue', type: 'k8s.io.api.networking.v1.IngressRuleValue', inline: true },
   },
   'k8s.io.api.networking.v1.IngressRuleValue': {
     1: { json: 'http', type: 'k8s.io.api.networking.v1.HTTPIngressRuleValue', pointer: true },
@@ -1362,8 +1362,8 @@ export const MESSAGES: MessageTable = {
     6: { json: 'ignoreStoreReadErrorWithClusterBreakingPotential', type: 'bool', pointer: true },
   },
   'k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement': {
-    1: { json: 'key', type: 'string' },
-    2: { json: 'operator', type: 'string' },
+    1: { json: 'key', type: 'string', keepZero: true },
+    2: { json: 'operator', type: 'string', keepZero: true },
     3: { json: 'values', type: 'string', repeated: true },
   },
   'k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector': {
