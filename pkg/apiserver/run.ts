@@ -34,7 +34,7 @@ export interface RunningApiServer {
 export const KUBECONFIG_CONTEXT = 'karmada-apiserver';
 
 export async function runApiServer(opts: RunOptions): Promise<RunningApiServer> {
-  const logger = opts.logger ?? newLogger('karmada-apiserver', levelForVerbosity(opts.verbosity ?? 0));
+  const logger = opts.logger ?? newLogger('karmada-apiserver', opts.verbosity ? levelForVerbosity(opts.verbosity) : undefined);
   const hosts = ['localhost', '127.0.0.1', '::1', opts.bindAddress, ...(opts.advertiseAddress ? [opts.advertiseAddress] : []), ...(opts.extraSANs ?? [])]
     .filter((h) => h && h !== '0.0.0.0' && h !== '::');
   const pki = await loadOrCreatePKI(path.join(opts.dataDir, 'pki'), { hosts: [...new Set(hosts)], logger });

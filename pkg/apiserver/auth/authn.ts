@@ -11,21 +11,33 @@ export interface Authenticator {
 
 export const AUTHENTICATED_GROUP = 'system:authenticated';
 
-/** Trusts a certificate only when the TLS layer verified it against the CA (socket.authorized). */
+/**
+ * Trusts a certificate only when the TLS layer verified it against the CA (socket.authorized). A
+ * connection's certificate cannot change, so the user is resolved once per socket.
+ */
 export function x509Authenticator(): Authenticator {
+  const bySocket = new WeakMap<object, UserInfo | null>();
   return {
     authenticate(req) {
       const socket = req.socket as TLSSocket;
-      if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
-      const cert = socket.getPeerCertificate();
-      const subject = cert?.subject as Record<string, string | string[]> | undefined;
-      const cn = subject?.CN;
-      if (!cn || Array.isArray(cn)) return undefined;
-      const o = subject?.O;
-      const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-      return { name: cn, groups: [...groups, AUTHENTICATED_GROUP] };
+      const cached = bySocket.get(socket);
+      if (cached !== undefined) return cached ?? undefined;
+      const user = userFromSocket(socket);
+      bySocket.set(socket, user ?? null);
+      return user;
     },
   };
+}
+
+function userFromSocket(socket: TLSSocket): UserInfo | undefined {
+  if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const cert = socket.getPeerCertificate();
+  const subject = cert?.subject as Record<string, string | string[]> | undefined;
+  const cn = subject?.CN;
+  if (!cn || Array.isArray(cn)) return undefined;
+  const o = subject?.O;
+  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+  return { name: cn, groups: [...groups, AUTHENTICATED_GROUP] };
 }
 
 /** Static bearer tokens (token -> user), e.g. the admin token or a --token-auth-file. */

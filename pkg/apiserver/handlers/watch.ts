@@ -59,8 +59,12 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): void {
   const timeout = setTimeout(finish, w.timeoutSeconds * 1000);
   res.on('close', finish);
 
+  // Lines produced while handling one batch of storage events go out in a single socket write.
+  let pending: string[] | undefined;
   const write = (line: string) => {
-    if (!closed) res.write(line);
+    if (closed) return;
+    if (pending) pending.push(line);
+    else res.write(line);
   };
   const line = (type: WatchType | 'BOOKMARK' | 'ERROR', obj: unknown) => `{"type":"${type}","object":${JSON.stringify(obj)}}\n`;
   const bookmark = (rv: number, initialEventsEnd = false) => {
@@ -85,6 +89,16 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): void {
   };
 
   const onEvents = (events: StorageWatchEvent[]) => {
+    pending = [];
+    try {
+      deliver(events);
+    } finally {
+      const lines = pending;
+      pending = undefined;
+      if (lines.length && !closed) res.write(lines.length === 1 ? lines[0]! : lines.join(''));
+    }
+  };
+  const deliver = (events: StorageWatchEvent[]) => {
     for (const ev of events) {
       lastRevision = ev.kv.modRevision;
       if (!filtered) {
