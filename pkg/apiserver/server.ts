@@ -195,7 +195,8 @@ export class ApiServer {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       const accept = parseAccept(req.headers.accept);
       const aggregated = wantsAggregatedDiscovery(accept);
-      const json = (body: unknown, contentType = 'application/json') => reply.code(200).type(contentType).send(JSON.stringify(body));
+      // header() rather than type(): the aggregated discovery media type must go out verbatim.
+      const json = (body: unknown, contentType = 'application/json') => reply.code(200).header('content-type', contentType).send(JSON.stringify(body));
       const path = info.path.replace(/\/+$/, '');
       if (path === '/api') {
         if (aggregated) return json(aggregatedDiscovery(this.registry, true, aggregated), AGGREGATED_DISCOVERY_CONTENT_TYPE(aggregated));

@@ -6,6 +6,8 @@ import { invalid } from '../errors.js';
 import type { FieldCause, KubeObject, ResourceDescriptor } from '../registry/types.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 import { matchesLabels, fromLabelSelectorObject } from '../selectors.js';
+import { deepEqual } from '../store/store.js';
+import { forbidden, invalid as invalidField } from '../validation/field.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -18,8 +20,10 @@ export function builtinStrategies(): AdmissionPlugin {
     admit(a: AdmissionAttributes) {
       const d = a.descriptor;
       const obj = a.object;
-      if (!obj || d.crd || a.subresource === 'status') return;
+      if (!obj || a.subresource === 'status') return;
+      // With a status subresource, status is only written through it (custom resources too).
       if (a.operation === 'CREATE' && d.subresources.status) delete obj.status;
+      if (d.crd) return;
       if (d.group === '' && d.kind === 'Namespace') {
         const spec = (isObj(obj.spec) ? obj.spec : (obj.spec = {})) as Obj;
         if (a.operation === 'CREATE') {
@@ -40,6 +44,9 @@ export function builtinStrategies(): AdmissionPlugin {
       if (d.group === 'apps' && WORKLOADS.has(d.kind)) validateWorkload(obj, causes);
       if (d.group === '' && d.kind === 'Pod') validatePodSpec(obj.spec, 'spec', causes);
       if (d.group === '' && d.kind === 'Secret') validateSecretData(obj, causes);
+      if (a.operation === 'UPDATE' && a.oldObject && d.group === '' && (d.kind === 'ConfigMap' || d.kind === 'Secret')) {
+        validateImmutableData(obj, a.oldObject, d.kind === 'Secret', causes);
+      }
       if (causes.length) throw invalid(d.group, d.kind, obj.metadata?.name ?? '', causes);
     },
   };
@@ -151,4 +158,14 @@ function validateSecretData(obj: KubeObject, causes: FieldCause[]): void {
       causes.push({ reason: 'FieldValueInvalid', field: `data[${k}]`, message: 'Invalid value: "<secret contents redacted>": must be base64-encoded' });
     }
   }
+}
+
+/** ValidateConfigMapUpdate / ValidateSecretUpdate: immutable data stays as it is; a Secret's type never changes. */
+function validateImmutableData(obj: KubeObject, old: KubeObject, secret: boolean, causes: FieldCause[]): void {
+  if (secret && (obj.type ?? 'Opaque') !== (old.type ?? 'Opaque')) causes.push(invalidField('type', obj.type ?? '', 'field is immutable'));
+  if (old.immutable !== true) return;
+  const why = 'field is immutable when `immutable` is set';
+  if (obj.immutable !== true) causes.push(forbidden('immutable', why));
+  if (!deepEqual(obj.data, old.data)) causes.push(forbidden('data', why));
+  if (!deepEqual(obj.binaryData, old.binaryData)) causes.push(forbidden('binaryData', why));
 }

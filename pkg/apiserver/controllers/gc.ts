@@ -88,8 +88,9 @@ export class GarbageCollector {
     for (const o of old?.owners ?? []) this.dependents.get(o.uid)?.delete(uid);
     if (type === 'delete') {
       this.nodes.delete(uid);
-      // Its dependents may now be orphans.
+      // Its dependents may now be orphans, and its foreground-deleting owners may be unblocked.
       for (const dep of this.dependents.get(uid) ?? []) this.queue.add(dep);
+      for (const o of old?.owners ?? []) if (this.nodes.get(o.uid)?.deleting) this.queue.add(o.uid);
       return;
     }
     const node: Node = {

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiError,
   badRequest,
+  conflict,
   methodNotAllowed,
   successStatus,
   unsupportedMediaType,
@@ -49,7 +50,8 @@ export async function handleResource(
   if (!d) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const query = req.query as Query;
   const namespace = d.namespaced ? info.namespace || undefined : undefined;
-  if (!d.namespaced && info.namespace && !(d.group === '' && d.resource === 'namespaces')) {
+  // A cluster-scoped resource has no namespaced path; /api/v1/namespaces/<n> itself parses with namespace <n>.
+  if (!d.namespaced && info.namespace && !(d.group === '' && d.resource === 'namespaces' && isNamespaceObjectPath(info))) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
   if (d.namespaced && info.name && !namespace) {
@@ -123,8 +125,8 @@ export async function handleResource(
         afterRevision = parseRV(rv);
         // Initial events too must reflect at least the requested revision (NotOlderThan).
         await cacher.waitUntilFresh(afterRevision);
-      } else if (sendInitialEvents && !rv) {
-        // Unset resourceVersion asks for a consistent start: every write acknowledged so far.
+      } else if (!rv) {
+        // Unset resourceVersion asks for the most recent state: every write acknowledged so far.
         await cacher.waitUntilFresh(await ctx.store.storage.currentRevision());
       }
       const timeoutSeconds = query.timeoutSeconds ? Math.max(1, Number(query.timeoutSeconds) || 0) : 1800 + Math.floor(Math.random() * 1800);
@@ -161,6 +163,7 @@ export async function handleResource(
       return void (await send(201, render(created)));
     }
     case 'update': {
+      if (!info.name) throw methodNotAllowed(); // PUT addresses one object, not the collection
       const body = decodeObject(req);
       // A PUT of another kind or version must fail, not be relabelled as the stored kind.
       checkTypeMeta(d, body);
@@ -173,6 +176,11 @@ export async function handleResource(
         opts,
         (current) => {
           checkNames(d, info.name, namespace, body);
+          // A uid in the body is a precondition (Kubernetes' UpdatedObjectInfo): never overwrite a re-created object.
+          const uid = body.metadata?.uid;
+          if (uid && uid !== current.metadata?.uid) {
+            throw conflict(d.group, d.resource, info.name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata?.uid}`);
+          }
           const desired = sub === 'finalize' ? finalizeNamespace(current, body) : structuredClone(body);
           if (sub === 'finalize') opts.subresource = undefined;
           ctx.fieldManager.onUpdate(d, current, desired, manager, sub);
@@ -183,6 +191,7 @@ export async function handleResource(
       return void (await send(200, render(updated)));
     }
     case 'patch': {
+      if (!info.name) throw methodNotAllowed();
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const opts = writeOpts();
       const result = await patchResource(ctx, d, namespace, info.name, contentType, req.body, query, opts, defaultManager(req));
@@ -192,8 +201,9 @@ export async function handleResource(
       if (sub) throw methodNotAllowed();
       const opts = deleteOptions(req, query, user, warnings);
       const deleted = await ctx.store.delete(d, namespace, info.name, opts);
+      // Like kube-apiserver: 202 only when a pending deletion was asked to cascade (orphanDependents=false).
       const pending = !!deleted.metadata?.deletionTimestamp && !opts.dryRun && isStillPresent(deleted);
-      return void (await send(pending ? 202 : 200, render(deleted)));
+      return void (await send(pending && opts.orphanDependents === false ? 202 : 200, render(deleted)));
     }
     case 'deletecollection': {
       const opts = deleteOptions(req, query, user, warnings);
@@ -213,6 +223,12 @@ export async function handleResource(
     default:
       throw methodNotAllowed();
   }
+}
+
+/** namespaces/<n>[/<subresource>], not a namespaced-looking path such as namespaces/<n>/namespaces[/<x>]. */
+function isNamespaceObjectPath(info: RequestInfo): boolean {
+  const parts = info.path.split('/').filter(Boolean);
+  return info.name === info.namespace && parts.length - parts.indexOf('namespaces') <= 3;
 }
 
 function isServedSubresource(d: ResourceDescriptor, sub: string): boolean {
@@ -292,6 +308,7 @@ export async function patchResource(
       throw new ApiError(422, 'Invalid', `the patch could not be applied: ${(err as Error).message}`);
     }
     if (next === null || typeof next !== 'object' || Array.isArray(next)) throw badRequest('the patch produced a non-object');
+    checkNames(d, name, namespace, next); // a patch may not rename the object
     ctx.fieldManager.onUpdate(d, current, next, manager, opts.subresource);
     return next;
   });
@@ -453,13 +470,15 @@ function deleteOptions(req: FastifyRequest, query: Query, user: UserInfo, warnin
     throw badRequest(`propagationPolicy must be one of Orphan, Background, Foreground (got "${propagation}")`);
   }
   let policy = propagation as DeleteOptions['propagationPolicy'];
-  if (!policy && body.orphanDependents === true) policy = 'Orphan';
+  const orphanDependents = typeof body.orphanDependents === 'boolean' ? body.orphanDependents : query.orphanDependents === undefined ? undefined : query.orphanDependents === 'true';
+  if (!policy && orphanDependents === true) policy = 'Orphan';
   const dryRunBody = Array.isArray(body.dryRun) && body.dryRun.includes('All');
   return {
     user,
     warnings,
     dryRun: parseDryRun(query.dryRun) || dryRunBody,
     propagationPolicy: policy,
+    orphanDependents,
     preconditions: body.preconditions as DeleteOptions['preconditions'],
     gracePeriodSeconds: query.gracePeriodSeconds ? Number(query.gracePeriodSeconds) : (body.gracePeriodSeconds as number | undefined),
   };

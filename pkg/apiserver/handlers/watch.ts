@@ -73,7 +73,7 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): void {
     write(line('BOOKMARK', { kind: w.descriptor.kind, apiVersion: apiVersionOf(w.descriptor), metadata }));
   };
 
-  const emit = (type: WatchType, ev: StorageWatchEvent, obj?: KubeObject) => {
+  const emit = (type: WatchType, ev: StorageWatchEvent, obj?: KubeObject, value = ev.kv.value) => {
     if (w.transform) {
       write(line(type, w.transform(obj ?? decodeEventObject(ev))));
       return;
@@ -82,7 +82,7 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): void {
     if (!cached) encodedCache.set(ev, (cached = {}));
     let s = cached[type];
     if (s === undefined) {
-      s = `{"type":"${type}","object":${withResourceVersion(ev.kv.value, ev.kv.modRevision)}}\n`;
+      s = `{"type":"${type}","object":${withResourceVersion(value, ev.kv.modRevision)}}\n`;
       cached[type] = s;
     }
     write(s);
@@ -115,7 +115,9 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): void {
       } else if (curMatch) {
         emit(prevMatch ? 'MODIFIED' : 'ADDED', ev, cur);
       } else if (prevMatch) {
-        emit('DELETED', ev, cur);
+        // Like Kubernetes' cacheWatcher: the last state that matched, at the event's resourceVersion.
+        const last = { ...prev!, metadata: { ...prev!.metadata, resourceVersion: String(ev.kv.modRevision) } };
+        emit('DELETED', ev, last, ev.prevKv!.value);
       }
     }
   };

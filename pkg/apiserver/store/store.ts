@@ -40,6 +40,8 @@ export interface WriteOptions {
 
 export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Deprecated DeleteOptions field, still honoured (true = Orphan). */
+  orphanDependents?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   gracePeriodSeconds?: number;
 }
@@ -125,6 +127,7 @@ export class Store {
   async list(d: ResourceDescriptor, namespace: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
     const prefix = listPrefix(d, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const filtered = !!opts.labelSelector?.length || !!opts.fieldSelector?.length;
     const matches = (o: KubeObject) =>
       (!opts.labelSelector?.length || matchesLabels(opts.labelSelector, o.metadata?.labels)) &&
       (!opts.fieldSelector?.length || matchesFields(opts.fieldSelector, o));
@@ -156,6 +159,8 @@ export class Store {
         prefix,
         limit,
         matches,
+        undefined,
+        filtered,
       );
     }
 
@@ -166,6 +171,7 @@ export class Store {
         limit,
         matches,
         startAfter,
+        filtered,
       );
     } catch (err) {
       if (isStorageError(err, 'Compacted')) {
@@ -189,6 +195,7 @@ export class Store {
     limit: number,
     matches: (o: KubeObject) => boolean,
     startAfter?: string,
+    filtered = false,
   ): Promise<ListResult> {
     const items: KubeObject[] = [];
     let after = startAfter;
@@ -214,7 +221,8 @@ export class Store {
           items,
           resourceVersion: String(revision),
           continueToken: encodeContinue(revision, lastKey!.slice(prefix.length)),
-          remainingItemCount: remaining,
+          // Like Kubernetes, no count when a selector filters: the unfiltered one would be wrong.
+          remainingItemCount: filtered ? undefined : remaining,
         };
       }
       if (!sourceHasMore) return { items, resourceVersion: String(revision) };
@@ -400,6 +408,8 @@ export class Store {
         if (!m.deletionTimestamp) {
           m.deletionTimestamp = nowTimestamp();
           m.deletionGracePeriodSeconds = 0;
+          // As Kubernetes' markAsDeleting: generation-filtered controllers must see the deletion.
+          if (m.generation) m.generation += 1;
         }
         if (opts.dryRun || sameStoredState(current, next)) return next;
         try {
@@ -451,7 +461,7 @@ export function invalidError(d: ResourceDescriptor, name: string, causes: FieldC
   return invalid(d.group, d.kind, name, causes);
 }
 
-function checkTypeMeta(d: ResourceDescriptor, obj: KubeObject): void {
+export function checkTypeMeta(d: ResourceDescriptor, obj: KubeObject): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw badRequest('the body of the request must be a JSON or YAML object');
   }
