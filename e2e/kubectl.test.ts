@@ -267,11 +267,14 @@ describe('kubectl against karmada-apiserver', () => {
   test('delete, and deleting the CRD removes its objects', async () => {
     const r = await kubectl(['delete', 'deploy', 'web']);
     assert.match(r.stdout, /deployment.apps "web" deleted/);
-    const gone = await kubectl(['get', 'deploy', 'web'], { allowFail: true });
-    assert.match(gone.stderr, /NotFound|not found/);
+    const deleted = await kubectl(['get', 'deploy', 'web'], { allowFail: true });
+    assert.match(deleted.stderr, /NotFound|not found/);
     await kubectl(['delete', 'crd', 'crontabs.stable.example.com']);
     const crds = await kubectl(['get', 'crd', '-o', 'name']);
-    assert.equal(crds.stdout.trim(), '');
+    assert.doesNotMatch(crds.stdout, /crontabs/);
+    assert.match(crds.stdout, /propagationpolicies.policy.karmada.io/, 'the Karmada CRDs stay');
+    const gone = await kubectl(['get', 'crontabs'], { allowFail: true });
+    assert.notEqual(gone.code, 0);
   });
 
   test('namespace deletion removes its contents; create in a missing namespace is 404', async () => {

@@ -21,6 +21,8 @@ export interface RunOptions {
   logger?: Logger;
   /** Storage to use instead of the embedded SQLite file (tests, etcd). */
   storage?: Storage;
+  /** Serve Karmada's APIs (default true; kube-sim turns it off). */
+  karmada?: boolean;
 }
 
 export interface RunningApiServer {
@@ -46,6 +48,7 @@ export async function runApiServer(opts: RunOptions): Promise<RunningApiServer> 
     authenticators: [x509Authenticator()],
     bindAddress: opts.bindAddress,
     port: opts.port,
+    karmada: opts.karmada ?? true,
   });
   let url: string;
   try {

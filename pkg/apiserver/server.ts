@@ -33,6 +33,9 @@ import { OpenAPIService } from './handlers/openapi.js';
 import { BUILTIN_KINDS } from './schema/builtin.js';
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF_CONTENT_TYPE } from './protobuf/index.js';
 import { CRDController } from './controllers/crd.js';
+import { SYSTEM_USER } from './controllers/common.js';
+import { clusterDescriptor, installKarmadaCRDs, karmadaCRDs } from './karmada/kinds.js';
+import { karmadaAdmission } from './karmada/admission.js';
 import { NamespaceController } from './controllers/namespace.js';
 import { GarbageCollector } from './controllers/gc.js';
 
@@ -62,6 +65,11 @@ export interface ApiServerOptions {
   extraKinds?: ResourceDescriptor[];
   /** Run the in-process controllers (CRD establishing, namespace lifecycle, GC). Default true. */
   controllers?: boolean;
+  /**
+   * Serve Karmada's APIs: Cluster natively, the other Karmada kinds from crds/ (installed at start),
+   * and karmada-webhook's defaulting/validation as admission. Off for simulated members.
+   */
+  karmada?: boolean;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
@@ -80,6 +88,7 @@ export class ApiServer {
 
   constructor(private readonly opts: ApiServerOptions) {
     for (const d of BUILTIN_KINDS) this.registry.add(d);
+    if (opts.karmada) this.registry.add(clusterDescriptor);
     for (const d of opts.extraKinds ?? []) this.registry.add(d);
     const namespaces = () => this.registry.get('', 'v1', 'namespaces')!;
     const admission = new Admission([
@@ -87,6 +96,7 @@ export class ApiServer {
       crdAdmission(),
       schemaAdmission(),
       namespaceLifecycle(namespaces),
+      ...(opts.karmada ? [karmadaAdmission()] : []),
       ...(opts.admissionPlugins ?? []),
     ]);
     this.store = new Store(opts.storage, admission, opts.logger);
@@ -237,6 +247,7 @@ export class ApiServer {
       await this.gc.start();
     }
     await ensureSystemNamespaces(this);
+    if (this.opts.karmada) await this.installKarmadaAPIs();
     const address = await this.app.listen({ host: this.opts.bindAddress ?? '127.0.0.1', port: this.opts.port ?? 5443 });
     const addr = this.app.server.address() as AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -244,6 +255,18 @@ export class ApiServer {
     this.ready = true;
     this.opts.logger.info({ address }, 'karmada-apiserver serving');
     return `https://${this.serverAddress}`;
+  }
+
+  /** Installs (or upgrades) the Karmada CRDs and waits until every one of them is served. */
+  private async installKarmadaAPIs(): Promise<void> {
+    const crds = this.registry.get('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+    await installKarmadaCRDs(this.store, crds, SYSTEM_USER);
+    const wanted = karmadaCRDs().map((c) => c.spec as { group: string; names: { plural: string }; versions: { name: string }[] });
+    const deadline = Date.now() + 30_000;
+    while (!wanted.every((w) => this.registry.get(w.group, w.versions[0]!.name, w.names.plural))) {
+      if (Date.now() > deadline) throw new Error('the Karmada CRDs were installed but are not served after 30s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   get port(): number {
@@ -262,7 +285,6 @@ export class ApiServer {
   }
 }
 
-const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] };
 
 async function ensureSystemNamespaces(server: ApiServer): Promise<void> {
   const d = server.registry.get('', 'v1', 'namespaces')!;
