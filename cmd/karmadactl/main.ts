@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// karmadactl: the command-line client of the Karmada control plane.
+
+import { Command, CommanderError } from 'commander';
+import { cordonCommand, uncordonCommand } from '../../pkg/karmadactl/cordon/cordon.js';
+import { getCommand } from '../../pkg/karmadactl/get/get.js';
+import { joinCommand } from '../../pkg/karmadactl/join/join.js';
+import { taintCommand } from '../../pkg/karmadactl/taint/taint.js';
+import { unjoinCommand } from '../../pkg/karmadactl/unjoin/unjoin.js';
+import { describeError } from '../../pkg/karmadactl/util/factory.js';
+
+const program = new Command('karmadactl')
+  .description('karmadactl controls a Karmada control plane.')
+  .option('--kubeconfig <file>', 'path to the kubeconfig of the karmada control plane (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--context <name>', 'the kubeconfig context to use')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? str : `error: ${str.charAt(0).toLowerCase()}${str.slice(1)}`) });
+
+for (const make of [getCommand, joinCommand, unjoinCommand, cordonCommand, uncordonCommand, taintCommand]) {
+  program.addCommand(make().exitOverride().configureOutput({ outputError: (str, write) => write(str) }));
+}
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // help and version exit 0; usage errors were already printed by commander
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`error: ${describeError(err).replace(/\n/g, ' ')}\n`);
+  process.exit(1);
+});
