@@ -57,10 +57,18 @@ export interface ApiServerProcess {
   cleanup(): Promise<void>;
 }
 
-export async function startApiServer(opts: { dataDir?: string; port?: number; extraArgs?: string[] } = {}): Promise<ApiServerProcess> {
+export async function startApiServer(
+  opts: {
+    dataDir?: string;
+    port?: number;
+    extraArgs?: string[];
+    /** File name of the admin kubeconfig in the data dir (default karmada.config): servers sharing a data dir need distinct ones. */
+    kubeconfigName?: string;
+  } = {},
+): Promise<ApiServerProcess> {
   const dataDir = opts.dataDir ?? tempDir('karmada-apiserver');
   const port = opts.port ?? (await freePort());
-  const kubeconfig = path.join(dataDir, 'karmada.config');
+  const kubeconfig = path.join(dataDir, opts.kubeconfigName ?? 'karmada.config');
   let output = '';
   const launch = async (): Promise<ChildProcess> => {
     rmSync(kubeconfig, { force: true });

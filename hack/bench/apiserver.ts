@@ -1,7 +1,11 @@
 // Benchmark: a real karmada-apiserver process (embedded SQLite) driven over HTTPS with the admin client certificate.
 //
 //   npm run bench:apiserver -- [--n 5000] [--concurrency 32] [--watchers 100] [--list-size 10000]
-//                              [--watch-writes 2000] [--gets 5000] [--keep] [--server-cpu-prof <dir>]
+//                              [--watch-writes 2000] [--gets 5000] [--keep] [--server-cpu-prof <dir>] [--etcd]
+//
+// With --etcd the same phases run twice in one invocation, first on SQLite, then on a fresh etcd started
+// for the run (/usr/bin/etcd, `--etcd-servers`), and a side-by-side table with the etcd/SQLite ratio ends
+// the report.
 //
 // Phases: creates/s, updates/s, GET latency (concurrency 1 and 16), full list of --list-size objects
 // (consistent read and resourceVersion=0 from the cache) and watch fan-out to --watchers watchers.
@@ -19,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { freePort, tempDir, waitFor } from '../../e2e/framework/process.js';
+import { startEtcd, type EtcdProcess } from '../../pkg/storage/etcd/testing.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Options
@@ -32,6 +37,7 @@ interface Options {
   gets: number;
   keep: boolean;
   serverCpuProf?: string;
+  etcd: boolean;
 }
 
 function parseOptions(): Options {
@@ -45,6 +51,7 @@ function parseOptions(): Options {
       gets: { type: 'string', default: '5000' },
       keep: { type: 'boolean', default: false },
       'server-cpu-prof': { type: 'string' },
+      etcd: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -60,6 +67,8 @@ function parseOptions(): Options {
   --watch-writes <M>      writes (half creates, half merge patches) during the fan-out phase (default 2000)
   --keep                  keep the server's data directory
   --server-cpu-prof <dir> run the server with --cpu-prof, writing the .cpuprofile into <dir>
+  --etcd                  also run every phase against etcd (started for the run from /usr/bin/etcd) and
+                          print SQLite and etcd side by side
 `,
     );
     process.exit(0);
@@ -78,6 +87,7 @@ function parseOptions(): Options {
     gets: int('gets', values.gets, 1),
     keep: values.keep ?? false,
     serverCpuProf: values['server-cpu-prof'],
+    etcd: values.etcd ?? false,
   };
 }
 
@@ -640,14 +650,14 @@ interface ServerProcess {
  * Like startApiServer() in e2e/framework/process.ts, plus node flags for the server (--cpu-prof is not
  * allowed in NODE_OPTIONS) and clean-up of the data dir when the start fails.
  */
-async function startServer(mainJs: string, nodeArgs: string[], keep: boolean): Promise<ServerProcess> {
+async function startServer(mainJs: string, nodeArgs: string[], keep: boolean, serverArgs: string[] = []): Promise<ServerProcess> {
   const dataDir = tempDir('karmada-apiserver-bench');
   const kubeconfig = path.join(dataDir, 'karmada.config');
   const port = await freePort();
   let output = '';
   const proc = spawn(
     process.execPath,
-    [...nodeArgs, mainJs, '--data-dir', dataDir, '--secure-port', String(port), '--bind-address', '127.0.0.1', '--kubeconfig-out', kubeconfig],
+    [...nodeArgs, mainJs, '--data-dir', dataDir, '--secure-port', String(port), '--bind-address', '127.0.0.1', '--kubeconfig-out', kubeconfig, ...serverArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
   );
   const append = (b: Buffer) => {
@@ -705,13 +715,14 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => {});
   const opts = parseOptions();
   const cpus = os.cpus().length;
+  const backends: Backend[] = opts.etcd ? ['sqlite', 'etcd'] : ['sqlite'];
   progress(
-    `karmada-apiserver benchmark (embedded SQLite): n=${opts.n} concurrency=${opts.concurrency} gets=${opts.gets} ` +
+    `karmada-apiserver benchmark (${backends.map((b) => BACKEND_TEXT[b]).join(', then ')}): n=${opts.n} concurrency=${opts.concurrency} gets=${opts.gets} ` +
       `list-size=${opts.listSize} watchers=${opts.watchers} watch-writes=${opts.watchWrites}`,
   );
   progress(`note: the load generator and the server share this machine's ${cpus} CPU core(s) (${os.cpus()[0]?.model ?? 'unknown CPU'}); figures are lower bounds`);
-  const loadBefore = os.loadavg()[0];
-  if (loadBefore > cpus / 4) progress(`WARNING: 1-minute load average is already ${loadBefore.toFixed(2)} before starting: other processes compete for the CPU, figures will be noisy`);
+  const loadAtStart = os.loadavg()[0];
+  if (loadAtStart > cpus / 4) progress(`WARNING: 1-minute load average is already ${loadAtStart.toFixed(2)} before starting: other processes compete for the CPU, figures will be noisy`);
 
   const mainJs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cmd/karmada-apiserver/main.js');
   if (!existsSync(mainJs)) throw new Error(`${mainJs} not found: build first (npx tsc -p tsconfig.json)`);
@@ -723,8 +734,73 @@ async function main(): Promise<void> {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
     progress(`server CPU profile will be written to ${dir} when it exits`);
   }
-  progress('starting karmada-apiserver on 127.0.0.1 ...');
-  const server = await startServer(mainJs, nodeArgs, opts.keep);
+  const onSignal = (sig: NodeJS.Signals) => {
+    progress(`${sig}: stopping`);
+    void Promise.allSettled([...cleanups].map((c) => c())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const results = new Map<Backend, Figure[]>();
+  for (const backend of backends) {
+    let etcd: EtcdProcess | undefined;
+    const serverArgs: string[] = [];
+    if (backend === 'etcd') {
+      progress('[etcd] starting etcd (/usr/bin/etcd) with a fresh data dir ...');
+      etcd = await startEtcd();
+      const stopEtcd = () => etcd!.stop();
+      cleanups.add(stopEtcd);
+      progress(`[etcd] etcd pid ${etcd.proc.pid} healthy at ${etcd.endpoint} (data dir ${etcd.dataDir})`);
+      serverArgs.push('--etcd-servers', etcd.endpoint);
+    }
+    try {
+      const figures = await runBackend(backend, opts, mainJs, nodeArgs, cpus, serverArgs);
+      if (figures) results.set(backend, figures);
+    } finally {
+      if (etcd) {
+        progress('[etcd] stopping etcd');
+        await etcd.stop();
+      }
+    }
+  }
+
+  const sqlite = results.get('sqlite');
+  const etcdFigures = results.get('etcd');
+  if (sqlite && etcdFigures) {
+    const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+    const rows: string[][] = [['metric', 'SQLite', 'etcd', 'etcd/SQLite', 'better']];
+    for (const f of sqlite) {
+      const e = etcdFigures.find((x) => x.metric === f.metric);
+      const ratio = e && Number.isFinite(e.value) && Number.isFinite(f.value) && f.value !== 0 ? `${(e.value / f.value).toFixed(2)}x` : 'n/a';
+      rows.push([f.metric, fmt(f.value), fmt(e?.value), ratio, f.better]);
+    }
+    process.stdout.write(
+      `\nkarmada-apiserver benchmark — SQLite vs etcd side by side (same phases, same machine, one run; ` +
+        `etcd fsyncs its WAL on every commit, SQLite runs WAL with synchronous=NORMAL)\n\n`,
+    );
+    process.stdout.write(table(rows) + '\n\n');
+    process.stdout.write(JSON.stringify({ bench: 'karmada-apiserver', comparison: Object.fromEntries(sqlite.map((f) => [f.metric, { sqlite: round(f.value), etcd: round(etcdFigures.find((x) => x.metric === f.metric)?.value ?? NaN) }])) }) + '\n');
+  }
+}
+
+type Backend = 'sqlite' | 'etcd';
+const BACKEND_TEXT: Record<Backend, string> = { sqlite: 'embedded SQLite backend', etcd: 'etcd backend' };
+
+/** One comparable figure of a run. */
+interface Figure {
+  metric: string;
+  value: number;
+  better: 'higher' | 'lower';
+}
+
+/** Stops what is running (servers, etcd) when the bench is interrupted. */
+const cleanups = new Set<() => Promise<void>>();
+
+/** Starts a server on the given backend, runs every phase, prints its report; the figures to compare, or undefined when it failed. */
+async function runBackend(backend: Backend, opts: Options, mainJs: string, nodeArgs: string[], cpus: number, serverArgs: string[]): Promise<Figure[] | undefined> {
+  const loadBefore = os.loadavg()[0];
+  progress(`[${backend}] starting karmada-apiserver on 127.0.0.1 ...`);
+  const server = await startServer(mainJs, nodeArgs, opts.keep, serverArgs);
   progress(`karmada-apiserver pid ${server.proc.pid} ready at https://127.0.0.1:${server.port} (data dir ${server.dataDir})`);
 
   let client: Client | undefined;
@@ -736,12 +812,7 @@ async function main(): Promise<void> {
     await server.stop();
     if (opts.keep) progress(`kept data dir ${server.dataDir}`);
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    progress(`${sig}: stopping the server`);
-    void stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  cleanups.add(stop);
 
   try {
     const tls = loadKubeconfig(server.kubeconfig);
@@ -817,7 +888,7 @@ async function main(): Promise<void> {
     }
     const loadAfter = os.loadavg()[0];
     process.stdout.write(
-      `\nkarmada-apiserver benchmark — embedded SQLite backend, ${cpus} CPU core(s) shared by server and load generator` +
+      `\nkarmada-apiserver benchmark — ${BACKEND_TEXT[backend]}, ${cpus} CPU core(s) shared by server and load generator` +
         ` (1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; the bench itself adds ~1-2)\n\n`,
     );
     process.stdout.write(table(rows) + '\n');
@@ -829,7 +900,7 @@ async function main(): Promise<void> {
 
     const summary = {
       bench: 'karmada-apiserver',
-      backend: 'sqlite',
+      backend,
       cpus,
       node: process.version,
       sharedCores: true,
@@ -881,16 +952,44 @@ async function main(): Promise<void> {
         watchFanOut: watch ? watch.complete && watch.eventsPerSec >= TARGETS.watchEventsPerSec : undefined,
       },
     };
-    progress('stopping karmada-apiserver');
+    progress(`[${backend}] stopping karmada-apiserver`);
     await stop();
+    cleanups.delete(stop);
     process.stdout.write(JSON.stringify(summary) + '\n');
+    const figures: Figure[] = [
+      { metric: `creates/s (C=${opts.concurrency})`, value: creates.perSec, better: 'higher' },
+      { metric: 'create latency p99 (ms)', value: creates.latency.p99, better: 'lower' },
+      { metric: `updates/s (C=${opts.concurrency})`, value: updates.perSec, better: 'higher' },
+      { metric: 'update latency p99 (ms)', value: updates.latency.p99, better: 'lower' },
+      ...gets.flatMap((g): Figure[] => [
+        { metric: `get p50 (ms, C=${g.concurrency})`, value: g.latency.p50, better: 'lower' },
+        { metric: `get p99 (ms, C=${g.concurrency})`, value: g.latency.p99, better: 'lower' },
+        { metric: `gets/s (C=${g.concurrency})`, value: g.perSec, better: 'higher' },
+      ]),
+      ...(list.populate ? [{ metric: `creates/s into bench-list (${opts.listSize})`, value: list.populate.perSec, better: 'higher' } as Figure] : []),
+      { metric: `list ${list.items} consistent, median (ms)`, value: list.consistentMedianMs, better: 'lower' },
+      { metric: `list ${list.items} rv=0 (cache), median (ms)`, value: list.cachedMedianMs, better: 'lower' },
+      ...(watch
+        ? [
+            { metric: `watch fan-out events/s (${watch.watchers} watchers)`, value: watch.complete ? watch.eventsPerSec : NaN, better: 'higher' } as Figure,
+            { metric: `writes/s during fan-out`, value: watch.writesPerSec, better: 'higher' } as Figure,
+            ...(watch.replay ? [{ metric: 'watch replay events/s', value: watch.replay.complete ? watch.replay.eventsPerSec : NaN, better: 'higher' } as Figure] : []),
+          ]
+        : []),
+      { metric: 'server cpu per create (us)', value: perOp(creates.cpu, opts.n) ?? NaN, better: 'lower' },
+      { metric: 'server cpu per update (us)', value: perOp(updates.cpu, opts.n) ?? NaN, better: 'lower' },
+      { metric: 'server cpu per get, C=16 (us)', value: perOp(g16.cpu, g16.requests) ?? NaN, better: 'lower' },
+    ];
+    return figures;
   } catch (err) {
-    if (stopping) return; // interrupted: the signal handler stops the server and exits
-    progress(`benchmark failed: ${(err as Error).stack ?? String(err)}`);
+    cleanups.delete(stop);
+    if (stopping) return undefined; // interrupted: the signal handler stops the server and exits
+    progress(`[${backend}] benchmark failed: ${(err as Error).stack ?? String(err)}`);
     const logs = server.logs();
     if (logs) process.stderr.write(`--- karmada-apiserver output (last 4 KB) ---\n${logs.slice(-4096)}\n`);
     await stop();
     process.exitCode = 1;
+    return undefined;
   }
 }
 

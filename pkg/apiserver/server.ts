@@ -16,7 +16,10 @@ import { namespaceLifecycle } from './admission/namespacelifecycle.js';
 import { schemaAdmission } from './admission/schema.js';
 import { builtinStrategies } from './admission/strategies.js';
 import { crdAdmission } from './admission/crd.js';
-import { authenticate, type Authenticator } from './auth/authn.js';
+import type { Authenticator } from './auth/authn.js';
+import { AuthService, type AuthorizationMode, type ServiceAccountOptions } from './auth/service.js';
+import { certificateSigningRequests } from './admission/certificates.js';
+import type { CertificateAuthority } from '../pki/index.js';
 import { parseRequestInfo } from './handlers/requestinfo.js';
 import { handleResource, type RestContext } from './handlers/rest.js';
 import {
@@ -70,6 +73,16 @@ export interface ApiServerOptions {
    * and karmada-webhook's defaulting/validation as admission. Off for simulated members.
    */
   karmada?: boolean;
+  /** RBAC (default) or AlwaysAllow. */
+  authorization?: AuthorizationMode;
+  /** Unauthenticated requests act as system:anonymous (default true). */
+  anonymousAuth?: boolean;
+  /** Service-account tokens (TokenRequest, token Secrets, their authentication). */
+  serviceAccount?: ServiceAccountOptions;
+  /** Authenticate bootstrap tokens (--enable-bootstrap-token-auth). */
+  bootstrapTokenAuth?: boolean;
+  /** The cluster CA with its key, to sign approved CSRs (kubernetes.io/kube-apiserver-client). */
+  signingCA?: CertificateAuthority;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
@@ -83,6 +96,7 @@ export class ApiServer {
   private readonly crdController: CRDController;
   private readonly namespaceController: NamespaceController;
   private readonly gc: GarbageCollector;
+  readonly auth: AuthService;
   private ready = false;
   private serverAddress = '';
 
@@ -94,6 +108,7 @@ export class ApiServer {
     const admission = new Admission([
       builtinStrategies(),
       crdAdmission(),
+      certificateSigningRequests(),
       schemaAdmission(),
       namespaceLifecycle(namespaces),
       ...(opts.karmada ? [karmadaAdmission()] : []),
@@ -104,6 +119,18 @@ export class ApiServer {
     this.crdController = new CRDController(this.registry, this.store, opts.logger.child({ controller: 'crd' }));
     this.namespaceController = new NamespaceController(this.registry, this.store, opts.logger.child({ controller: 'namespace' }));
     this.gc = new GarbageCollector(this.registry, this.store, opts.logger.child({ controller: 'garbage-collector' }));
+    this.auth = new AuthService(this.registry, this.store, opts.logger.child({ component: 'auth' }), {
+      authenticators: opts.authenticators,
+      authorization: opts.authorization,
+      anonymousAuth: opts.anonymousAuth,
+      serviceAccount: opts.serviceAccount,
+      bootstrapTokenAuth: opts.bootstrapTokenAuth,
+      signingCA: opts.signingCA,
+      caPem: opts.tls.ca,
+      karmada: opts.karmada,
+      controllers: opts.controllers,
+      publicPaths: PUBLIC_PATHS,
+    });
     this.app = this.buildApp();
   }
 
@@ -140,18 +167,9 @@ export class ApiServer {
     });
 
     app.decorateRequest('user', undefined);
-    app.addHook('onRequest', async (req, reply) => {
-      const path = req.url.split('?')[0]!;
-      const user = await authenticate(this.opts.authenticators, req.raw);
-      if (user) {
-        (req as FastifyRequest & { user?: UserInfo }).user = user;
-        return;
-      }
-      if (PUBLIC_PATHS.has(path)) {
-        (req as FastifyRequest & { user?: UserInfo }).user = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-        return;
-      }
-      return sendError(reply, new ApiError(401, 'Unauthorized', 'Unauthorized'));
+    // Authentication, impersonation and authorization (RBAC) of every request, watches included.
+    app.addHook('onRequest', async (req) => {
+      (req as FastifyRequest & { user?: UserInfo }).user = await this.auth.check(req.raw, req.method, req.url);
     });
 
     app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
@@ -197,7 +215,7 @@ export class ApiServer {
       return reply.type('application/json').header('Cache-Control', 'public, immutable').send(doc);
     });
 
-    const ctx: RestContext = { registry: this.registry, store: this.store, fieldManager: this.fieldManager };
+    const ctx: RestContext = { registry: this.registry, store: this.store, fieldManager: this.fieldManager, createHandlers: this.auth.createHandlers };
     const dispatch = async (req: FastifyRequest, reply: FastifyReply) => {
       const user = (req as FastifyRequest & { user?: UserInfo }).user!;
       const info = parseRequestInfo(req.method, req.url);
@@ -247,6 +265,7 @@ export class ApiServer {
       await this.gc.start();
     }
     await ensureSystemNamespaces(this);
+    await this.auth.start();
     if (this.opts.karmada) await this.installKarmadaAPIs();
     const address = await this.app.listen({ host: this.opts.bindAddress ?? '127.0.0.1', port: this.opts.port ?? 5443 });
     const addr = this.app.server.address() as AddressInfo;
@@ -269,6 +288,11 @@ export class ApiServer {
     }
   }
 
+  /** Publishes kube-public/cluster-info (CA and URL) for clients reaching this server at serverUrl. */
+  async publishClusterInfo(serverUrl: string): Promise<void> {
+    await this.auth.publishClusterInfo(serverUrl);
+  }
+
   get port(): number {
     return (this.app.server.address() as AddressInfo).port;
   }
@@ -278,6 +302,7 @@ export class ApiServer {
     this.crdController.stop();
     this.namespaceController.stop();
     this.gc.stop();
+    this.auth.stop();
     this.store.stop();
     // Close idle keep-alive and streaming watch connections so close() does not wait on them.
     this.app.server.closeAllConnections?.();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { PKI_FILES } from '../pki/index.js';
 import { SqliteStorage, type SqliteStorageOptions } from '../storage/sqlite/sqlite.js';
-import { runApiServer, type RunningApiServer } from './run.js';
+import { runApiServer, type RunningApiServer, type RunOptions } from './run.js';
 
 export interface Response {
   status: number;
@@ -43,9 +43,17 @@ export interface TestServer {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** A request without a client certificate. */
   anonymous(method: string, path: string): Promise<Response>;
+  /** A caller with other credentials: a client certificate (PEM) and/or a bearer token. */
+  as(creds: Credentials): (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
   watch(path: string, headers?: Record<string, string>): Promise<WatchStream>;
   /** Stops the server; keeps the data dir when keepData (to start again on it). */
   stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface Credentials {
+  certPem?: string;
+  keyPem?: string;
+  token?: string;
 }
 
 export const silentLogger = pino({ level: 'silent' });
@@ -54,12 +62,14 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'karmada-apiserver-test-'));
 }
 
-export async function startTestServer(opts: { dataDir?: string; storage?: Partial<SqliteStorageOptions> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { dataDir?: string; storage?: Partial<SqliteStorageOptions>; run?: Partial<RunOptions> } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const storage = opts.storage
     ? SqliteStorage.open({ path: join(dataDir, 'karmada.db'), logger: silentLogger, compactInterval: 0, ...opts.storage })
     : undefined;
-  const running = await runApiServer({ dataDir, port: 0, bindAddress: '127.0.0.1', logger: silentLogger, storage });
+  const running = await runApiServer({ ...opts.run, dataDir, port: 0, bindAddress: '127.0.0.1', logger: silentLogger, storage });
   const pki = join(dataDir, 'pki');
   const ca = readFileSync(join(pki, PKI_FILES.caCert), 'utf8');
   const cert = readFileSync(join(pki, PKI_FILES.adminCert), 'utf8');
@@ -190,6 +200,11 @@ export async function startTestServer(opts: { dataDir?: string; storage?: Partia
     url: running.url,
     call: (method, path, body, headers) => request(agent, method, path, body, headers),
     anonymous: (method, path) => request(anonAgent, method, path),
+    as: (creds) => {
+      const a = new https.Agent({ ca, cert: creds.certPem, key: creds.keyPem, keepAlive: false });
+      const auth: Record<string, string> = creds.token ? { authorization: `Bearer ${creds.token}` } : {};
+      return (method, path, body, headers) => request(a, method, path, body, { ...auth, ...headers });
+    },
     watch,
     async stop(stopOpts = {}) {
       agent.destroy();

@@ -59,3 +59,47 @@ export async function authenticate(authenticators: Authenticator[], req: Incomin
   }
   return undefined;
 }
+
+/**
+ * A --token-auth-file (kube-apiserver's static token file): CSV lines `token,user,uid[,"group1,group2"]`;
+ * blank lines and lines starting with # are skipped. Later duplicates of a token win.
+ */
+export function parseTokenAuthFile(text: string, file = 'token file'): Map<string, UserInfo> {
+  const tokens = new Map<string, UserInfo>();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line || line.startsWith('#')) continue;
+    const fields = parseCsvLine(line);
+    if (fields.length < 3) throw new Error(`${file}, line ${i + 1}: needs at least 3 columns (token, user name, user uid), found ${fields.length}`);
+    const [token, name, uid] = fields as [string, string, string];
+    if (!token) throw new Error(`${file}, line ${i + 1}: empty token`);
+    const groups = (fields[3] ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+    tokens.set(token, { name, uid, groups });
+  }
+  return tokens;
+}
+
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"' && cur.trim() === '') {
+      quoted = true;
+      cur = '';
+    } else if (c === ',') {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur.trim());
+  return out;
+}

@@ -47,15 +47,19 @@ function storageVersionHash(d: ResourceDescriptor): string {
   return createHash('sha256').update(`${d.group}/${d.version}/${d.kind}`).digest('base64').slice(0, 11);
 }
 
-function subresourceVerbs(sub: string): string[] {
-  return sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'];
+interface Subresource {
+  name: string;
+  verbs: string[];
+  kind: { group: string; version: string; kind: string };
 }
 
-function subresourcesOf(d: ResourceDescriptor): string[] {
-  const subs: string[] = [];
-  if (d.subresources.status) subs.push('status');
-  if (d.subresources.scale) subs.push('scale');
-  if (d.group === '' && d.resource === 'namespaces') subs.push('finalize');
+function subresourcesOf(registry: Registry, d: ResourceDescriptor): Subresource[] {
+  const own = { group: d.group, version: d.version, kind: d.kind };
+  const subs: Subresource[] = [];
+  if (d.subresources.status) subs.push({ name: 'status', verbs: ['get', 'patch', 'update'], kind: own });
+  if (d.subresources.scale) subs.push({ name: 'scale', verbs: ['get', 'patch', 'update'], kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } });
+  if (d.group === '' && d.resource === 'namespaces') subs.push({ name: 'finalize', verbs: ['update'], kind: own });
+  for (const x of registry.extraSubresources(d)) subs.push({ name: x.name, verbs: x.verbs, kind: x.kind ?? own });
   return subs;
 }
 
@@ -75,12 +79,11 @@ export function apiResourceList(registry: Registry, group: string, version: stri
     if (d.shortNames?.length) r.shortNames = d.shortNames;
     if (d.categories?.length) r.categories = d.categories;
     resources.push(r);
-    for (const sub of subresourcesOf(d)) {
-      const s: Record<string, unknown> = { name: `${d.resource}/${sub}`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: subresourceVerbs(sub) };
-      if (sub === 'scale') {
-        s.group = 'autoscaling';
-        s.version = 'v1';
-        s.kind = 'Scale';
+    for (const sub of subresourcesOf(registry, d)) {
+      const s: Record<string, unknown> = { name: `${d.resource}/${sub.name}`, singularName: '', namespaced: d.namespaced, kind: sub.kind.kind, verbs: sub.verbs };
+      if (sub.kind.group !== d.group || sub.kind.version !== d.version) {
+        s.group = sub.kind.group;
+        s.version = sub.kind.version;
       }
       resources.push(s);
     }
@@ -110,16 +113,9 @@ export function aggregatedDiscovery(registry: Registry, legacy: boolean, v: stri
             };
             if (d.shortNames?.length) r.shortNames = d.shortNames;
             if (d.categories?.length) r.categories = d.categories;
-            const subs = subresourcesOf(d);
+            const subs = subresourcesOf(registry, d);
             if (subs.length) {
-              r.subresources = subs.map((sub) => ({
-                subresource: sub,
-                responseKind:
-                  sub === 'scale'
-                    ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
-                    : { group: d.group, version: d.version, kind: d.kind },
-                verbs: subresourceVerbs(sub),
-              }));
+              r.subresources = subs.map((sub) => ({ subresource: sub.name, responseKind: sub.kind, verbs: sub.verbs }));
             }
             return r;
           }),

@@ -8,7 +8,7 @@ import { nowTimestamp } from '../store/store.js';
 
 /** Fields nobody can own through a given endpoint: status on the main resource, everything else on /status. */
 function ignoredFields(d: ResourceDescriptor, subresource?: string): string[][] | undefined {
-  if (subresource === 'status') return [['spec'], ['metadata']];
+  if (subresource === 'status' || subresource === 'approval') return [['spec'], ['metadata']];
   if (d.subresources.status) return [['status']];
   return undefined;
 }

@@ -23,11 +23,17 @@ import { applyJsonPatch, applyMergePatch } from '../patch/jsonpatch.js';
 import { applyStrategicMergePatch } from '../patch/strategic.js';
 import { patchErrorToApiError, type FieldManager } from './fieldmanager.js';
 import { getFieldByPath, setFieldByPath } from '../jsonpath/index.js';
+import type { CreateHandler } from '../auth/reviews.js';
 
 export interface RestContext {
   registry: Registry;
   store: Store;
   fieldManager: FieldManager;
+  /**
+   * POST handlers of storage-less resources and subresources (reviews, serviceaccounts/token), keyed
+   * "<group>/<resource>" or "<group>/<resource>/<subresource>".
+   */
+  createHandlers?: Map<string, CreateHandler>;
 }
 
 type Query = Record<string, string | undefined>;
@@ -59,7 +65,14 @@ export async function handleResource(
   }
 
   const sub = info.subresource;
-  if (sub && !isServedSubresource(d, sub)) {
+  const createHandler = ctx.createHandlers?.get(sub ? `${d.group}/${d.resource}/${sub}` : `${d.group}/${d.resource}`);
+  if (createHandler) {
+    // A subresource is created on a named object; a virtual resource is created as a collection.
+    if (info.verb !== 'create' || (sub ? !info.name : !!info.name)) throw methodNotAllowed();
+    const created = await createHandler(decodeObject(req), { user, namespace, name: info.name, dryRun: parseDryRun((req.query as Query).dryRun) });
+    return void (await reply.code(201).type('application/json').send(JSON.stringify(created)));
+  }
+  if (sub && !isServedSubresource(d, sub) && !ctx.registry.extraSubresources(d).some((x) => x.name === sub)) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
   if (sub === 'scale') return handleScale(ctx, d, info, namespace, user, req, reply);

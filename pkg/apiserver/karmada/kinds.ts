@@ -10,6 +10,7 @@ import { clusterKind, defaultCluster, validateCluster, type Cluster } from '../.
 import type { KubeObject, ResourceDescriptor } from '../registry/types.js';
 import { STANDARD_VERBS } from '../schema/builtin.js';
 import { deepEqual, type Store, type UserInfo } from '../store/store.js';
+import { ApiError } from '../errors.js';
 
 /** A natively served descriptor for a Karmada kind definition. */
 export function descriptorForKind(k: KindDefinition): ResourceDescriptor {
@@ -75,22 +76,43 @@ export async function installKarmadaCRDs(store: Store, crdDescriptor: ResourceDe
   const written: string[] = [];
   for (const crd of karmadaCRDs()) {
     const name = crd.metadata!.name!;
-    const existing = await store.tryGet(crdDescriptor, undefined, name);
-    if (!existing) {
-      await store.create(crdDescriptor, undefined, crd, { user });
-      written.push(name);
-      continue;
+    // Replicas sharing one storage (etcd) install at the same time: a 409 (created or changed by the
+    // other replica meanwhile) or 404 (deleted meanwhile) means "read it again and decide anew".
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await installOne(store, crdDescriptor, user, crd)) written.push(name);
+        break;
+      } catch (err) {
+        const code = err instanceof ApiError ? err.code : 0;
+        if ((code !== 409 && code !== 404) || attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, 10 * attempt));
+      }
     }
-    const want = crd.spec as Record<string, unknown>;
-    const have = existing.spec as Record<string, unknown>;
-    // Compare only what crds/ states (the server fills in conversion, served/storage defaults, ...).
-    const same = Object.keys(want).every((k) => deepEqual(want[k], have?.[k]));
-    if (same) continue;
-    await store.guaranteedUpdate(crdDescriptor, undefined, name, { user }, (cur) => {
-      cur.spec = { ...(cur.spec as Record<string, unknown>), ...want };
-      return cur;
-    });
-    written.push(name);
   }
   return written;
+}
+
+/** Creates or upgrades one CRD; true when it wrote something. */
+async function installOne(store: Store, crdDescriptor: ResourceDescriptor, user: UserInfo, crd: KubeObject): Promise<boolean> {
+  const name = crd.metadata!.name!;
+  const existing = await store.tryGet(crdDescriptor, undefined, name);
+  if (!existing) {
+    await store.create(crdDescriptor, undefined, structuredClone(crd), { user });
+    return true;
+  }
+  const want = crd.spec as Record<string, unknown>;
+  const same = (o: KubeObject) => {
+    const have = o.spec as Record<string, unknown>;
+    // Compare only what crds/ states (the server fills in conversion, served/storage defaults, ...).
+    return Object.keys(want).every((k) => deepEqual(want[k], have?.[k]));
+  };
+  if (same(existing)) return false;
+  let wrote = false;
+  await store.guaranteedUpdate(crdDescriptor, undefined, name, { user }, (cur) => {
+    wrote = !same(cur);
+    if (!wrote) return cur;
+    cur.spec = { ...(cur.spec as Record<string, unknown>), ...want };
+    return cur;
+  });
+  return wrote;
 }

@@ -9,8 +9,17 @@ export interface GroupVersions {
   versions: string[]; // preferred first
 }
 
+/** A subresource served by a dedicated handler (serviceaccounts/token, certificatesigningrequests/approval). */
+export interface ExtraSubresource {
+  name: string;
+  verbs: string[];
+  /** What the subresource takes and returns when it is not the parent kind (TokenRequest). */
+  kind?: { group: string; version: string; kind: string };
+}
+
 export class Registry extends EventEmitter {
   private readonly byGVR = new Map<string, ResourceDescriptor>();
+  private readonly extraSubs = new Map<string, ExtraSubresource[]>();
   private readonly groupOrder: string[] = [];
   /** Bumped on every change; caches of discovery/OpenAPI compare against it. */
   generation = 0;
@@ -33,6 +42,18 @@ export class Registry extends EventEmitter {
     this.generation++;
     this.emit('change');
     return d;
+  }
+
+  /** Declares a subresource served by a dedicated handler, for discovery and routing. */
+  addSubresource(group: string, resource: string, sub: ExtraSubresource): void {
+    const key = `${group}/${resource}`;
+    const list = (this.extraSubs.get(key) ?? []).filter((s) => s.name !== sub.name);
+    this.extraSubs.set(key, [...list, sub]);
+    this.generation++;
+  }
+
+  extraSubresources(d: Pick<ResourceDescriptor, 'group' | 'resource'>): ExtraSubresource[] {
+    return this.extraSubs.get(`${d.group}/${d.resource}`) ?? [];
   }
 
   get(group: string, version: string, resource: string): ResourceDescriptor | undefined {

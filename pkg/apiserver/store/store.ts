@@ -333,7 +333,8 @@ export class Store {
   private prepareUpdate(d: ResourceDescriptor, current: KubeObject, desired: KubeObject, subresource?: string): KubeObject {
     const cm = current.metadata!;
     let next: KubeObject;
-    if (subresource === 'status') {
+    // certificatesigningrequests/approval writes status (conditions) like /status does.
+    if (subresource === 'status' || subresource === 'approval') {
       next = structuredClone(current);
       if (desired.status === undefined) delete next.status;
       else next.status = desired.status;

@@ -90,7 +90,7 @@ describe('cluster lifecycle (in-process)', () => {
     // control plane secrets with owner references
     const secret = await karmada.resource<{ data?: Record<string, string> } & Cluster>(SECRETS).get('member1', { namespace: 'karmada-cluster' });
     assert.ok(secret.data?.caBundle);
-    assert.ok(secret.data?.['tls.crt'], 'the member issues no tokens: the kubeconfig client certificate is stored');
+    assert.ok(secret.data?.token || secret.data?.['tls.crt'], 'a credential for the member is stored (an SA token, or the kubeconfig client certificate)');
     assert.equal(secret.metadata?.ownerReferences?.[0]?.uid, created?.metadata?.uid);
     assert.ok(await karmada.resource(SECRETS).getOrUndefined('member1-impersonator', { namespace: 'karmada-cluster' }));
 
