@@ -243,6 +243,17 @@ describe('cluster lifecycle (processes)', { skip: hasKubeSim ? false : 'kube-sim
     }
   });
 
+  test('a deleted PropagationPolicy is released by the controller manager', async () => {
+    const policy = `apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata:\n  name: short-lived\nspec:\n  resourceSelectors:\n    - apiVersion: apps/v1\n      kind: Deployment\n      name: web\n`;
+    await kubectl(['apply', '-f', '-'], { input: policy });
+    const finalizers = (await kubectl(['get', 'pp', 'short-lived', '-o', 'jsonpath={.metadata.finalizers}'])).stdout;
+    assert.match(finalizers, /karmada.io\/propagation-policy-controller/);
+    const r = await kubectl(['delete', 'pp', 'short-lived', '--timeout=30s']);
+    assert.match(r.stdout, /deleted/);
+    const gone = await kubectl(['get', 'pp', 'short-lived'], { allowFail: true });
+    assert.notEqual(gone.code, 0);
+  });
+
   test('unjoin cleans up the control plane and the members', async () => {
     for (const m of members) {
       const r = await karmadactl(server.kubeconfig, ['unjoin', m.name, '--cluster-kubeconfig', m.kubeconfig, '--wait', '60s']);

@@ -15,6 +15,7 @@ import { isAlreadyExists, isForbidden } from '../runtime/rest.js';
 import { sleep } from '../runtime/backoff.js';
 import { ClusterController } from './cluster/controller.js';
 import { ClusterStatusController } from './clusterstatus/controller.js';
+import { PolicyDeletionController } from './policydeletion/controller.js';
 
 export interface ControllerManagerSettings {
   clusterStatusUpdateFrequencyMs: number;
@@ -80,6 +81,11 @@ export const CONTROLLERS: ControllerDescriptor[] = [
         workers: ctx.settings.concurrentClusterSyncs,
         enableResourceModeling: ctx.settings.enableClusterResourceModeling,
       }),
+  },
+  {
+    name: 'policyDeletion',
+    enabledByDefault: true,
+    create: (ctx) => new PolicyDeletionController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
   },
 ];
 

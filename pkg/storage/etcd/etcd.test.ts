@@ -126,6 +126,30 @@ describe('etcd storage', () => {
     }
   });
 
+  test('a watch started from inside a handler, from before the batch being delivered, gets that batch', async () => {
+    const s = await open();
+    try {
+      const p = uniquePrefix('reentrant');
+      const cur = await s.currentRevision();
+      const inner: StorageWatchEvent[] = [];
+      let started = false;
+      s.watch(p, { afterRevision: cur }, {
+        onEvents(events) {
+          if (started) return;
+          started = true;
+          s.watch(p, { afterRevision: events[0]!.kv.modRevision - 1 }, { onEvents: (e) => inner.push(...e), onError: () => undefined });
+        },
+        onError: () => undefined,
+      });
+      const a = await s.create(p + 'a', '1');
+      const deadline = Date.now() + 10_000;
+      while (inner.length === 0 && Date.now() < deadline) await settle(10);
+      assert.deepEqual(inner.map((e) => e.kv), [a]);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('compactRevision learns a compaction done by another client', async () => {
     const s = await open();
     const other = await open();

@@ -588,6 +588,9 @@ export class EtcdStorage implements Storage {
   dispatch(feed: Feed, raw: IEvent[]): void {
     const maxRev = Number(raw[raw.length - 1]!.kv.mod_revision);
     if (maxRev <= feed.lastRev) return; // a resumed stream repeating what was seen (defensive)
+    // Advanced first: a watch started from inside a handler below, from before maxRev, must not join
+    // this feed (it is not in the snapshot and would miss the batch) but replay on its own.
+    feed.lastRev = maxRev;
     const watchers = [...feed.watchers];
     // decode each event at most once, and only when some watcher wants its key
     const keys = raw.map((e) => e.kv.key.toString('utf8'));
@@ -617,7 +620,6 @@ export class EtcdStorage implements Storage {
       if (out) this.deliver(w, out);
       if (!w.closed && !this.closed) this.progress(w, w.lastRev);
     }
-    feed.lastRev = maxRev;
     if (this.closed || feed.isClosed) return;
     if (feed !== this.hub) this.maybeMerge(feed);
   }

@@ -170,6 +170,17 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdProces
     }
   }
 
+  // Never outlive the process that started it (a crashed or interrupted test run).
+  const onExit = () => {
+    try {
+      handle.proc.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
   const waitExit = (p: ChildProcess) =>
     new Promise<void>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve())));
   const handle: EtcdProcess = {
@@ -186,6 +197,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdProces
         clearTimeout(t);
       }
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      process.removeListener('exit', onExit);
     },
     async kill() {
       handle.proc.kill('SIGKILL');
