@@ -19,6 +19,7 @@ import {
 import { apiVersionOf, type FieldCause, type KubeObject, type ResourceDescriptor } from '../registry/types.js';
 import { matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from '../selectors.js';
 import { decode, encode, listPrefix, objectKey } from './keys.js';
+import { deepEqual } from '../../util/deepequal.js';
 import type { Admission, AdmissionAttributes, Operation } from '../admission/types.js';
 
 export interface UserInfo {
@@ -518,21 +519,8 @@ function stripVolatile(o: KubeObject): KubeObject {
   return c;
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  return ak.every((k) => deepEqual(ao[k], bo[k]));
-}
+// One structural equality for the whole code base (undefined fields equal missing ones).
+export { deepEqual };
 
 function randomSuffix(): string {
   let s = '';

@@ -3,7 +3,7 @@
 
 import type { FieldCause } from '../../../apiserver/registry/types.js';
 import { FieldPath, forbidden, required } from '../../../apiserver/validation/field.js';
-import { deepEqual } from '../../../apiserver/store/store.js';
+import { deepEqual } from '../../../util/deepequal.js';
 import type { WorkloadRebalancer } from './types.js';
 
 export function validateWorkloadRebalancer(wr: WorkloadRebalancer, old?: WorkloadRebalancer): FieldCause[] {
