@@ -1,38 +1,8 @@
 // Unstructured Kubernetes objects as they travel over the wire (JSON; timestamps are strings).
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: unknown[];
-  [key: string]: unknown;
-}
-
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [key: string]: unknown;
-}
+// The object shapes are the API server's own: one definition of an object for the whole code base.
+import type { KubeObject } from '../apiserver/registry/types.js';
+export type { KubeObject, ObjectMeta, OwnerReference } from '../apiserver/registry/types.js';
 
 export interface ListMeta {
   resourceVersion?: string;
