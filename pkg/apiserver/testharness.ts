@@ -1,6 +1,7 @@
 // Test harness for the HTTP-level API server suites: an in-process karmada-apiserver on 127.0.0.1:0
 // with a temp data dir, and a tiny HTTPS client authenticated with the admin client certificate.
 
+import { waitFor } from '../util/wait.js';
 import https from 'node:https';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -216,17 +217,6 @@ export async function startTestServer(
 }
 
 /** Polls fn until it returns something other than undefined/false (generous deadline for controllers). */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function eventually<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  return waitFor(what, fn, timeoutMs);
 }
