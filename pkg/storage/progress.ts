@@ -7,9 +7,29 @@
 // revisions of other resources. Backends that cannot simply never call it; handlers that do not define
 // it are never called. Plain WatchHandlers objects are valid ProgressWatchHandlers.
 
-import type { WatchHandlers } from './interface.js';
+import type { Logger } from 'pino';
+import type { StorageWatchEvent, WatchHandlers } from './interface.js';
 
 export interface ProgressWatchHandlers extends WatchHandlers {
   /** All events with revision <= revision have been passed to onEvents (none are pending). */
   onProgress?(revision: number): void;
+}
+
+/** Calls a watcher's onEvents; a throwing handler is logged and does not end the watch (backends share this). */
+export function deliverEvents(log: Logger, w: { handlers: ProgressWatchHandlers; prefix: string }, events: StorageWatchEvent[]): void {
+  try {
+    w.handlers.onEvents(events);
+  } catch (err) {
+    log.error({ err, prefix: w.prefix }, 'watch handler onEvents threw; the watch continues');
+  }
+}
+
+/** Calls a watcher's onProgress when it has one, with the same protection as deliverEvents. */
+export function deliverProgress(log: Logger, w: { handlers: ProgressWatchHandlers; prefix: string }, revision: number): void {
+  if (!w.handlers.onProgress) return;
+  try {
+    w.handlers.onProgress(revision);
+  } catch (err) {
+    log.error({ err, prefix: w.prefix }, 'watch handler onProgress threw; the watch continues');
+  }
 }

@@ -61,7 +61,7 @@ import {
   type WatchOptions,
 } from '../interface.js';
 import { compareKeys } from '../keys.js';
-import type { ProgressWatchHandlers } from '../progress.js';
+import { deliverEvents, deliverProgress, type ProgressWatchHandlers } from '../progress.js';
 
 export interface EtcdStorageOptions {
   /** Client URLs (http:// or https://), e.g. ['http://127.0.0.1:2379']. */
@@ -666,20 +666,11 @@ export class EtcdStorage implements Storage {
   }
 
   private deliver(w: Watcher, events: StorageWatchEvent[]): void {
-    try {
-      w.handlers.onEvents(events);
-    } catch (err) {
-      this.log.error({ err, prefix: w.prefix }, 'watch handler onEvents threw; the watch continues');
-    }
+    deliverEvents(this.log, w, events);
   }
 
   private progress(w: Watcher, revision: number): void {
-    if (!w.handlers.onProgress) return;
-    try {
-      w.handlers.onProgress(revision);
-    } catch (err) {
-      this.log.error({ err, prefix: w.prefix }, 'watch handler onProgress threw; the watch continues');
-    }
+    deliverProgress(this.log, w, revision);
   }
 
   private fail(w: Watcher, err: StorageError): void {
