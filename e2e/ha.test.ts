@@ -237,6 +237,9 @@ describe('two karmada-apiservers on one etcd', () => {
     // the informer through the victim stopped; re-created with the survivor's kubeconfig it converges
     await victimInformer.stop().catch(() => undefined);
     const informer = k8s.makeInformer(kcSurvivor, `/api/v1/namespaces/${NS}/configmaps`, () => apiSurvivor.listNamespacedConfigMap({ namespace: NS }));
+    // A new informer starts from its own list: it never reports deletions the dead one missed, so the
+    // view under test is the new informer's alone.
+    state.clear();
     wire(informer);
     await informer.start();
     try {
