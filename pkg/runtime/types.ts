@@ -1,6 +1,7 @@
 // Unstructured Kubernetes objects as they travel over the wire (JSON; timestamps are strings).
 
 // The object shapes are the API server's own: one definition of an object for the whole code base.
+import { nowTime } from '../apis/meta/v1/types.js';
 import type { KubeObject } from '../apiserver/registry/types.js';
 export type { KubeObject, ObjectMeta, OwnerReference } from '../apiserver/registry/types.js';
 
@@ -53,7 +54,7 @@ export function splitObjectKey(key: string): { namespace: string; name: string }
 
 /** Now as a metav1.Time string (second precision, like the API server writes). */
 export function metaTime(date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return nowTime(date);
 }
 
 /** Now as a metav1.MicroTime string (Lease renewTime/acquireTime). */

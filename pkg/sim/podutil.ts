@@ -1,6 +1,7 @@
 // Pod, node and owner helpers shared by the simulated controllers (k8s.io/kubernetes/pkg/api/v1/pod,
 // component-helpers/scheduling/corev1 and controller_utils, reduced to what kube-sim needs).
 
+import { nowTime } from '../apis/meta/v1/types.js';
 import { fromLabelSelectorObject, matchesLabels } from '../apiserver/selectors.js';
 import type { OwnerReference, ResourceDescriptor } from '../apiserver/registry/types.js';
 import { schedulingValue } from './quantity.js';
@@ -32,7 +33,7 @@ export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 /** Kubernetes timestamps: RFC 3339 with second precision. */
 export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return nowTime(new Date(ms));
 }
 
 export function parseTime(t: unknown): number | undefined {

@@ -3,6 +3,7 @@
 // SelfSubjectReview and TokenReview answer a question about a user; TokenRequest
 // (serviceaccounts/<name>/token) issues a bound service-account token.
 
+import { nowTime } from '../../apis/meta/v1/types.js';
 import { ApiError, badRequest, conflict, invalid, notFound } from '../errors.js';
 import type { FieldCause, KubeObject, ResourceDescriptor } from '../registry/types.js';
 import { builtinSchema } from '../schema/builtin.js';
@@ -277,7 +278,7 @@ export function tokenRequestHandler(deps: { issuer: ServiceAccountTokenIssuer; a
       apiVersion,
       metadata: { name: ctx.name, namespace, creationTimestamp: nowTimestamp() },
       spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
-      status: { token, expirationTimestamp: expiration.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      status: { token, expirationTimestamp: nowTime(expiration) },
     };
   };
 }

@@ -11,6 +11,7 @@ import type { JSONSchemaProps } from '../schema/types.js';
 import { resourcePrefix } from '../store/keys.js';
 import { deepEqual, type Store } from '../store/store.js';
 import { WorkQueue } from '../../runtime/workqueue.js';
+import { crdStatusFor } from '../crd/validation.js';
 import { SYSTEM_USER, watchResource } from './common.js';
 
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -139,10 +140,10 @@ export class CRDController {
         return cur;
       });
     }
-    const status = crdStatus(crd);
+    const status = crdStatusFor(crd as never);
     if (!deepEqual(stripTimes(crd.status), stripTimes(status))) {
       await this.store.guaranteedUpdate(this.crds, undefined, name, { user: SYSTEM_USER, subresource: 'status' }, (cur) => {
-        cur.status = crdStatus(cur);
+        cur.status = crdStatusFor(cur as never);
         return cur;
       });
     }
@@ -192,32 +193,4 @@ function stripTimes(status: unknown): unknown {
   const s = structuredClone((status ?? {}) as { conditions?: { lastTransitionTime?: string }[] });
   for (const c of s.conditions ?? []) delete c.lastTransitionTime;
   return s;
-}
-
-/** Established and NamesAccepted, accepted names and stored versions. */
-export function crdStatus(crd: KubeObject): Record<string, unknown> {
-  const spec = crd.spec as CRDSpec;
-  const prev = (crd.status ?? {}) as { conditions?: { type: string; lastTransitionTime?: string }[]; storedVersions?: string[] };
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const since = (type: string) => prev.conditions?.find((c) => c.type === type)?.lastTransitionTime ?? now;
-  const storage = spec.versions.find((v) => v.storage)?.name;
-  const stored = new Set(prev.storedVersions ?? []);
-  if (storage) stored.add(storage);
-  const names = spec.names;
-  const acceptedNames: Record<string, unknown> = {
-    plural: names.plural,
-    singular: names.singular || names.kind.toLowerCase(),
-    kind: names.kind,
-    listKind: names.listKind || `${names.kind}List`,
-  };
-  if (names.shortNames?.length) acceptedNames.shortNames = names.shortNames;
-  if (names.categories?.length) acceptedNames.categories = names.categories;
-  return {
-    conditions: [
-      { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: since('NamesAccepted') },
-      { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: since('Established') },
-    ],
-    acceptedNames,
-    storedVersions: [...stored],
-  };
 }

@@ -4,6 +4,7 @@
 // Field paths are kube's internal ones (spec.conversion.webhookClientConfig, additionalPrinterColumns[i].JSONPath)
 // because kube validates the internal type and reports those.
 
+import { nowTime } from '../../apis/meta/v1/types.js';
 import type { FieldCause, KubeObject, ObjectMeta } from '../registry/types.js';
 import type { JSONSchemaProps } from '../schema/types.js';
 import { compilePattern, validateAgainstSchema } from '../schema/validate.js';
@@ -735,10 +736,6 @@ export interface CRDStatusOptions {
   namesConflict?: string;
 }
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The status kube's controllers converge a CRD to: acceptedNames = spec.names, NamesAccepted=True
  * (NoConflicts) and Established=True (InitialNamesAccepted), storedVersions including the current storage
@@ -747,7 +744,7 @@ function rfc3339(d: Date): string {
 export function crdStatusFor(crd: CustomResourceDefinition, opts: CRDStatusOptions = {}): CRDStatus {
   const spec = crd.spec ?? {};
   const existing = crd.status ?? {};
-  const now = rfc3339(opts.now ?? new Date());
+  const now = nowTime(opts.now ?? new Date());
   const names = spec.names ?? {};
   const accepted: CRDNames = {};
   if (names.plural !== undefined) accepted.plural = names.plural;

@@ -12,13 +12,14 @@ import {
 } from '../errors.js';
 import { apiVersionOf, type KubeObject, type ResourceDescriptor } from '../registry/types.js';
 import type { Registry } from '../registry/registry.js';
-import { parseFieldSelector, parseLabelSelector, fromLabelSelectorObject } from '../selectors.js';
+import { parseFieldSelector, parseLabelSelector } from '../selectors.js';
 import { checkTypeMeta, invalidError, parseRV, type DeleteOptions, type Store, type UserInfo, type WriteOptions } from '../store/store.js';
 import { listPrefix } from '../store/keys.js';
 import type { RequestInfo } from './requestinfo.js';
 import { chooseRepresentation, decodeBody, parseAccept } from './negotiation.js';
 import { serveWatch } from './watch.js';
 import { createWatchTableConverter, toTable } from '../tables/index.js';
+import { labelSelectorString } from '../tables/format.js';
 import { applyJsonPatch, applyMergePatch } from '../patch/jsonpatch.js';
 import { applyStrategicMergePatch } from '../patch/strategic.js';
 import { patchErrorToApiError, type FieldManager } from './fieldmanager.js';
@@ -347,7 +348,7 @@ async function handleScale(
     // CRDs point at a selector string (e.g. .status.selector); built-ins at a LabelSelector object.
     let selector = '';
     if (typeof selectorValue === 'string') selector = selectorValue;
-    else if (selectorValue && typeof selectorValue === 'object') selector = selectorString(selectorValue as never);
+    else if (selectorValue && typeof selectorValue === 'object') selector = labelSelectorString(selectorValue) ?? '';
     const status: Record<string, unknown> = { replicas: Number(getFieldByPath(obj, scaleSpec.statusReplicasPath) ?? 0) };
     if (selector) status.selector = selector;
     return {
@@ -409,15 +410,6 @@ async function handleScale(
   }
 }
 
-function selectorString(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }): string {
-  return fromLabelSelectorObject(sel)
-    .map((r) => {
-      if (!('values' in r)) return r.op === 'exists' ? r.key : `!${r.key}`;
-      if (r.values.length === 1) return `${r.key}${r.op === 'in' ? '=' : '!='}${r.values[0]}`;
-      return `${r.key} ${r.op} (${r.values.join(',')})`;
-    })
-    .join(',');
-}
 
 // ---- helpers -----------------------------------------------------------------------------------
 

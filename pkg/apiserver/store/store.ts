@@ -2,6 +2,7 @@
 // create/get/list/update/patch/delete/watch for every kind. Kinds differ only by their descriptor and
 // the strategy hooks it carries; the server-wide admission chain runs before every write.
 
+import { nowTime } from '../../apis/meta/v1/types.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isStorageError, type Storage } from '../../storage/interface.js';
@@ -70,7 +71,7 @@ const MAX_UPDATE_RETRIES = 16;
 
 /** Kubernetes timestamps are RFC 3339 with second precision. */
 export function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return nowTime();
 }
 
 export class Store {

@@ -1,5 +1,7 @@
 // Port of k8s.io/apimachinery/pkg/util/duration.HumanDuration and the printers' timestamp helpers.
 
+import { nowTime } from '../../apis/meta/v1/types.js';
+
 /** duration.HumanDuration: ~2-3 significant figures, e.g. 5s, 119s, 2m5s, 10m, 3h4m, 10h, 2d3h, 245d, 2y10d, 9y. */
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000);
@@ -63,5 +65,5 @@ export function translateTimestampSince(ts: unknown, now: Date): string {
 export function formatRFC3339(ts: unknown): string {
   const d = parseTimestamp(ts);
   if (!d || d.getTime() === ZERO_TIME_MS) return ZERO_TIME_RFC3339;
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return nowTime(d);
 }
