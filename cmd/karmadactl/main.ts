@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { cordonCommand, uncordonCommand } from '../../pkg/karmadactl/cordon/cordon.js';
 import { getCommand } from '../../pkg/karmadactl/get/get.js';
+import { interpretCommand } from '../../pkg/karmadactl/interpret/interpret.js';
 import { joinCommand } from '../../pkg/karmadactl/join/join.js';
 import { taintCommand } from '../../pkg/karmadactl/taint/taint.js';
 import { unjoinCommand } from '../../pkg/karmadactl/unjoin/unjoin.js';
@@ -17,7 +18,7 @@ const program = new Command('karmadactl')
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? str : `error: ${str.charAt(0).toLowerCase()}${str.slice(1)}`) });
 
-for (const make of [getCommand, joinCommand, unjoinCommand, cordonCommand, uncordonCommand, taintCommand]) {
+for (const make of [getCommand, joinCommand, unjoinCommand, cordonCommand, uncordonCommand, taintCommand, interpretCommand]) {
   program.addCommand(make().exitOverride().configureOutput({ outputError: (str, write) => write(str) }));
 }
 
