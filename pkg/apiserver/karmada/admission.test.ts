@@ -449,17 +449,19 @@ test('Work, ResourceBinding and ClusterResourceBinding get permanent ids', async
   assert.match(crb.metadata!.labels!['clusterresourcebinding.karmada.io/permanent-id']!, /^uid-/);
 });
 
-test('WorkloadRebalancer spec is immutable', async () => {
+test('WorkloadRebalancer workloads may be edited (the controller re-runs only new entries)', async () => {
   const wr = await create({
     apiVersion: 'apps.karmada.io/v1alpha1',
     kind: 'WorkloadRebalancer',
     metadata: { name: 'rebalance-once' },
     spec: { workloads: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'nginx' }] },
   });
-  (wr.spec as any).workloads[0].name = 'other'; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const err = await rejection(update(wr));
-  assert.equal(err.code, 422);
-  assert.match(err.message, /spec field should not be modified/);
+  (wr.spec as any).workloads.push({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'other' }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const updated = await update(wr);
+  assert.equal((updated.spec as any).workloads.length, 2); // eslint-disable-line @typescript-eslint/no-explicit-any
+  (updated.spec as any).workloads = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const err = await rejection(update(updated));
+  assert.equal(err.code, 422, 'an empty list is still invalid');
 });
 
 test('two ResourceInterpreterCustomizations may not define the same operation for one kind', async () => {
