@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // karmada: the all-in-one binary for one machine.
-//   karmada server    karmada-apiserver + karmada-controller-manager controllers in one process
+//   karmada server    karmada-apiserver + karmada-controller-manager controllers + karmada-scheduler in one process
 //   karmada local-up  the same plus simulated Push members, joined and Ready, with kubeconfigs (npm start)
 
 import path from 'node:path';
@@ -77,7 +77,7 @@ const program = new Command('karmada')
 
 program.addCommand(
   common(new Command('server'))
-    .description('Run karmada-apiserver and the karmada-controller-manager controllers in one process.')
+    .description('Run karmada-apiserver, the karmada-controller-manager controllers and karmada-scheduler in one process.')
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`karmada server: ${str.replace(/^error: /, '').split('\n')[0]}\n`) })

@@ -8,14 +8,21 @@ import { NAMESPACE_KARMADA_SYSTEM } from '../apis/cluster/v1alpha1/index.js';
 import { ObjectClient } from '../runtime/client.js';
 import type { Runnable } from '../runtime/controller.js';
 import { SharedInformerFactory } from '../runtime/factory.js';
-import { NAMESPACES } from '../runtime/gvr.js';
 import { errText } from '../runtime/informer.js';
-import { LeaderElector } from '../runtime/leaderelection.js';
-import { isAlreadyExists, isForbidden } from '../runtime/rest.js';
-import { sleep } from '../runtime/backoff.js';
+import { runElected, type LeaderElectionSettings } from '../runtime/component.js';
 import { ClusterController } from './cluster/controller.js';
 import { ClusterStatusController } from './clusterstatus/controller.js';
-import { PolicyDeletionController } from './policydeletion/controller.js';
+import { BindingController } from './binding/controller.js';
+import { BindingStatusController } from './bindingstatus/controller.js';
+import { DependenciesDistributor } from './dependencies/controller.js';
+import { ResourceDetector } from './detector/detector.js';
+import { ExecutionController } from './execution/controller.js';
+import { NamespaceSyncController } from './namespace/controller.js';
+import { WorkloadRebalancerController } from './workloadrebalancer/controller.js';
+import { WorkStatusController } from './workstatus/controller.js';
+import { newInformerBackedInterpreter } from '../resourceinterpreter/index.js';
+import type { ResourceInterpreter } from '../resourceinterpreter/interface.js';
+import { RESTMapper } from '../runtime/restmapper.js';
 
 export interface ControllerManagerSettings {
   clusterStatusUpdateFrequencyMs: number;
@@ -44,6 +51,10 @@ export interface ControllerContext {
   informers: SharedInformerFactory;
   logger: Logger;
   settings: ControllerManagerSettings;
+  /** Built-ins plus the ResourceInterpreterCustomizations in the control plane. */
+  interpreter: ResourceInterpreter;
+  /** Discovery of the control plane's resources, shared by every controller. */
+  restMapper: RESTMapper;
 }
 
 export interface ControllerDescriptor {
@@ -83,9 +94,45 @@ export const CONTROLLERS: ControllerDescriptor[] = [
       }),
   },
   {
-    name: 'policyDeletion',
+    // upstream runs the detector unconditionally; here it can be disabled like any controller
+    name: 'resourceDetector',
     enabledByDefault: true,
-    create: (ctx) => new PolicyDeletionController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
+    create: (ctx) => new ResourceDetector({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter, restMapper: ctx.restMapper }),
+  },
+  {
+    name: 'binding',
+    enabledByDefault: true,
+    create: (ctx) => new BindingController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter, restMapper: ctx.restMapper }),
+  },
+  {
+    name: 'execution',
+    enabledByDefault: true,
+    create: (ctx) => new ExecutionController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter }),
+  },
+  {
+    name: 'workStatus',
+    enabledByDefault: true,
+    create: (ctx) => new WorkStatusController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter }),
+  },
+  {
+    name: 'bindingStatus',
+    enabledByDefault: true,
+    create: (ctx) => new BindingStatusController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter, restMapper: ctx.restMapper }),
+  },
+  {
+    name: 'namespace',
+    enabledByDefault: true,
+    create: (ctx) => new NamespaceSyncController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
+  },
+  {
+    name: 'dependenciesDistributor',
+    enabledByDefault: true,
+    create: (ctx) => new DependenciesDistributor({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter, restMapper: ctx.restMapper }),
+  },
+  {
+    name: 'workloadRebalancer',
+    enabledByDefault: true,
+    create: (ctx) => new WorkloadRebalancerController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
   },
 ];
 
@@ -106,14 +153,7 @@ export function selectControllers(spec: readonly string[], registry: readonly Co
   });
 }
 
-export interface LeaderElectionSettings {
-  enabled: boolean;
-  namespace: string;
-  name: string;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
+export type { LeaderElectionSettings };
 
 export const DEFAULT_LEADER_ELECTION: LeaderElectionSettings = {
   enabled: true,
@@ -138,69 +178,25 @@ export interface ControllerManagerOptions {
  */
 export async function runControllerManager(opts: ControllerManagerOptions, signal: AbortSignal): Promise<'stopped' | 'lost'> {
   const { client, logger } = opts;
-  await waitForServer(client, logger, signal);
-  if (signal.aborted) return 'stopped';
-
-  const runAll = async (runSignal: AbortSignal) => {
-    const informers = new SharedInformerFactory(client, { logger });
-    const ctx: ControllerContext = { client, informers, logger, settings: opts.settings };
-    const runnables = opts.controllers.map((d) => d.create(ctx));
-    informers.start();
-    logger.info({ controllers: runnables.map((r) => r.name) }, 'starting controllers');
-    await Promise.all(
-      runnables.map((r) =>
-        r.run(runSignal).catch((err: unknown) => {
-          logger.error({ controller: r.name, err: errText(err) }, 'controller failed');
-        }),
-      ),
-    );
-    await informers.stop();
-  };
-
-  if (!opts.leaderElection.enabled) {
-    await runAll(signal);
-    return 'stopped';
-  }
-  const le = opts.leaderElection;
-  await ensureNamespace(client, le.namespace, logger);
-  let running: Promise<void> | undefined;
-  const elector = new LeaderElector({
-    client,
-    namespace: le.namespace,
-    name: le.name,
-    leaseDurationMs: le.leaseDurationMs,
-    renewDeadlineMs: le.renewDeadlineMs,
-    retryPeriodMs: le.retryPeriodMs,
-    logger,
-    onStartedLeading: (leaderSignal) => {
-      running = runAll(leaderSignal);
+  return runElected(
+    opts,
+    async (runSignal) => {
+      const informers = new SharedInformerFactory(client, { logger });
+      const interpreter = newInformerBackedInterpreter(informers, logger.child({ component: 'resource-interpreter' }));
+      const ctx: ControllerContext = { client, informers, logger, settings: opts.settings, interpreter, restMapper: new RESTMapper(client) };
+      const runnables = opts.controllers.map((d) => d.create(ctx));
+      informers.start();
+      logger.info({ controllers: runnables.map((r) => r.name) }, 'starting controllers');
+      await Promise.all(
+        runnables.map((r) =>
+          r.run(runSignal).catch((err: unknown) => {
+            logger.error({ controller: r.name, err: errText(err) }, 'controller failed');
+          }),
+        ),
+      );
+      await informers.stop();
+      interpreter.close();
     },
-    onNewLeader: (id) => logger.info({ leader: id }, 'new leader elected'),
-  });
-  logger.info({ lease: `${le.namespace}/${le.name}`, identity: elector.identity }, 'attempting to acquire the leader lease');
-  await elector.run(signal);
-  await running;
-  return signal.aborted ? 'stopped' : 'lost';
-}
-
-async function waitForServer(client: ObjectClient, logger: Logger, signal: AbortSignal): Promise<void> {
-  for (let attempt = 0; !signal.aborted; attempt++) {
-    try {
-      await client.rest.request({ path: '/version', timeoutMs: 5000 });
-      return;
-    } catch (err) {
-      if (attempt % 10 === 0) logger.warn({ server: client.rest.server, err: errText(err) }, 'waiting for the karmada-apiserver');
-      await sleep(Math.min(2000, 200 * (attempt + 1)), signal);
-    }
-  }
-}
-
-async function ensureNamespace(client: ObjectClient, name: string, logger: Logger): Promise<void> {
-  try {
-    await client.resource(NAMESPACES).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  } catch (err) {
-    if (isAlreadyExists(err)) return;
-    if (isForbidden(err)) return; // assume it exists; the lease calls will tell otherwise
-    logger.warn({ namespace: name, err: errText(err) }, 'cannot create the leader election namespace');
-  }
+    signal,
+  );
 }

@@ -1,5 +1,6 @@
 // `karmada server` and `karmada local-up`: the whole control plane in one process on one machine.
-//   server:   karmada-apiserver (embedded SQLite in DATA_DIR) + the karmada-controller-manager controllers.
+//   server:   karmada-apiserver (embedded SQLite in DATA_DIR) + the karmada-controller-manager controllers
+//             + karmada-scheduler.
 //   local-up: the same, plus N kube-sim members (member1..N, data in DATA_DIR/members/) joined in Push mode
 //             with karmadactl's join code, then DATA_DIR/karmada.config and DATA_DIR/members.config.
 // Everything started is stopped again by stop(), in reverse order. Restarting on the same data dir reuses
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Cluster } from '../apis/cluster/v1alpha1/index.js';
 import { KUBECONFIG_CONTEXT, runApiServer } from '../apiserver/run.js';
 import { DEFAULT_LEADER_ELECTION, DEFAULT_SETTINGS, runControllerManager, selectControllers } from '../controllers/manager.js';
+import { DEFAULT_SCHEDULER_LEADER_ELECTION, runScheduler } from '../scheduler/scheduler.js';
 import { CommandError, describeError, type IO } from '../karmadactl/util/factory.js';
 import { runJoin } from '../karmadactl/join/join.js';
 import { writeKubeconfig } from '../pki/index.js';
@@ -93,6 +95,7 @@ export async function startServer(stack: Stack, opts: ServerOptions): Promise<Ob
   const client = await startApiServer(stack, opts);
   stack.check();
   startControllers(stack, opts);
+  startScheduler(stack, opts);
   return client;
 }
 
@@ -144,6 +147,26 @@ export function startControllers(stack: Stack, opts: ServerOptions): void {
     cmStop.abort();
     await running;
     cmClient.close();
+  });
+}
+
+/** karmada-scheduler in-process (as the binary runs it, without leader election). */
+export function startScheduler(stack: Stack, opts: ServerOptions): void {
+  const { logger, progress } = opts;
+  progress('starting karmada-scheduler...');
+  const client = new ObjectClient(RestClient.fromFile(karmadaKubeconfigPath(opts.dataDir), KUBECONFIG_CONTEXT, { userAgent: 'karmada-scheduler' }));
+  const stop = new AbortController();
+  const running = runScheduler(
+    { client, logger: logger.child({ component: 'karmada-scheduler' }), leaderElection: { ...DEFAULT_SCHEDULER_LEADER_ELECTION, enabled: false } },
+    stop.signal,
+  ).catch((err: unknown) => {
+    logger.error({ err: describeError(err) }, 'scheduler failed');
+    return 'stopped' as const;
+  });
+  stack.push('karmada-scheduler', async () => {
+    stop.abort();
+    await running;
+    client.close();
   });
 }
 
@@ -229,6 +252,7 @@ export async function localUp(stack: Stack, opts: LocalUpOptions): Promise<void>
   const members = await startMembers(stack, karmada, opts);
   stack.check();
   startControllers(stack, opts);
+  startScheduler(stack, opts);
   await waitReady(stack, karmada, members, opts);
   stack.check();
   await writeKubeconfig(membersKubeconfigPath(dataDir), mergeKubeconfigs(members.map((m) => m.kubeconfig)));

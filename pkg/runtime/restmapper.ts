@@ -94,6 +94,10 @@ export class RESTMapper {
       this.all = list;
       this.lastRefresh = Date.now();
     });
+    // a failed discovery must not stick: the next caller tries again
+    p.catch(() => {
+      if (this.loaded === p) this.loaded = undefined;
+    });
     this.loaded = p;
     await p;
     return this.all;
