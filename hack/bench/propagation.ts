@@ -65,6 +65,17 @@ function start(name: string, main: string, argv: string[]): Proc {
 
 let stopping = false;
 
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in USER_HZ ticks
+  } catch {
+    return 0;
+  }
+}
+
 function peakRssMiB(pid: number | undefined): number {
   if (!pid) return 0;
   try {
@@ -192,6 +203,7 @@ async function main(): Promise<void> {
     const policies = client.resource(POLICIES);
     const deploys = client.resource(DEPLOYMENTS);
     const weights = Array.from({ length: M }, (_, i) => ({ targetCluster: { clusterNames: [`member${i + 1}`] }, weight: 1 }));
+    const cpu0 = new Map(procs.map((p) => [p.name, cpuSeconds(p.proc.pid)]));
     const t0 = Date.now();
     await pool(N, CONCURRENCY, async (i) => {
       const name = `nginx-${i}`;
@@ -237,6 +249,7 @@ async function main(): Promise<void> {
     const allApplied = appliedAt.size === N ? Math.max(...appliedAt.values()) - t0 : NaN;
     const allStatus = statusAt.size === N ? Math.max(...statusAt.values()) - t0 : NaN;
     const rss = procs.map((p) => [p.name, peakRssMiB(p.proc.pid)] as const);
+    const cpu = procs.map((p) => [p.name, cpuSeconds(p.proc.pid) - (cpu0.get(p.name) ?? 0)] as const);
     works.stop();
     deployments.stop();
     client.close();
@@ -247,6 +260,7 @@ async function main(): Promise<void> {
       `  creates (policy + deployment, concurrency ${CONCURRENCY}): ${fmtS(tCreated - t0)}`,
       `  all Works applied:        ${Number.isNaN(allApplied) ? `NOT REACHED (${appliedAt.size}/${N})` : fmtS(allApplied)}   per object p50 ${fmtS(pct(appliedLat, 0.5))}, p99 ${fmtS(pct(appliedLat, 0.99))}`,
       `  all statuses aggregated:  ${Number.isNaN(allStatus) ? `NOT REACHED (${statusAt.size}/${N})` : fmtS(allStatus)}   per object p50 ${fmtS(pct(statusLat, 0.5))}, p99 ${fmtS(pct(statusLat, 0.99))}`,
+      `  CPU seconds during the run: ${cpu.map(([n, c]) => `${n} ${c.toFixed(1)}`).join(', ')}`,
       `  peak RSS: ${rss.map(([n, r]) => `${n} ${r} MiB`).join(', ')}`,
       `  control plane (apiserver + controller-manager + scheduler): ${rss.filter(([n]) => n !== 'kube-sim').reduce((s, [, r]) => s + r, 0)} MiB`,
       '',

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import type { ResourceInterpreterCustomization } from '../apis/config/v1alpha1/index.js';
 import type { AggregatedStatusItem } from '../apis/work/v1alpha2/index.js';
 import type { SharedInformerFactory } from '../runtime/factory.js';
-import { gvr } from '../runtime/gvr.js';
+import { RESOURCE_INTERPRETER_CUSTOMIZATIONS } from '../util/clusterapi.js';
 import type { KubeObject } from '../runtime/types.js';
 import { CustomizedInterpreter, findCustomization } from './customized/customization.js';
 import type { DependentObjectReference, InterpreterOperation, ObjectGVK, ReplicaInterpretation, ResourceInterpreter } from './interface.js';
@@ -28,7 +28,7 @@ import {
 import { clone, gvkKey } from './native/util.js';
 
 /** config.karmada.io/v1alpha1 resourceinterpretercustomizations (cluster-scoped). */
-export const RESOURCE_INTERPRETER_CUSTOMIZATIONS = gvr('config.karmada.io', 'v1alpha1', 'resourceinterpretercustomizations', false);
+export { RESOURCE_INTERPRETER_CUSTOMIZATIONS };
 
 export interface DefaultResourceInterpreterOptions {
   /** The customizations in force (read on every call, e.g. from an informer's cache). */

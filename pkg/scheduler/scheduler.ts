@@ -17,12 +17,11 @@ import type { ObjectClient, ResourceClient } from '../runtime/client.js';
 import type { Runnable } from '../runtime/controller.js';
 import { EventRecorder } from '../runtime/events.js';
 import { SharedInformerFactory } from '../runtime/factory.js';
-import { gvr } from '../runtime/gvr.js';
 import { errText, type Informer } from '../runtime/informer.js';
 import { runElected, type LeaderElectionSettings } from '../runtime/component.js';
 import { isNotFound } from '../runtime/rest.js';
 import { metaTime, objectKey, splitObjectKey, type KubeObject } from '../runtime/types.js';
-import { CLUSTERS } from '../util/clusterapi.js';
+import { CLUSTER_RESOURCE_BINDINGS, CLUSTERS, RESOURCE_BINDINGS } from '../util/clusterapi.js';
 import { setStatusCondition, type StatusCondition } from '../util/conditions.js';
 import { deepEqual } from '../util/deepequal.js';
 import { getAffinityIndex, schedule, type ScheduleResult } from './core/genericscheduler.js';
@@ -42,8 +41,7 @@ import {
 } from './helper.js';
 import { SchedulingQueue, type SchedulingQueueOptions } from './queue.js';
 
-export const RESOURCE_BINDINGS = gvr('work.karmada.io', 'v1alpha2', 'resourcebindings');
-export const CLUSTER_RESOURCE_BINDINGS = gvr('work.karmada.io', 'v1alpha2', 'clusterresourcebindings', false);
+export { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS };
 
 export const SCHEDULER_COMPONENT = 'karmada-scheduler';
 

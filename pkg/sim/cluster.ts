@@ -3,7 +3,7 @@
 // the simulated nodes and controllers of pkg/sim. Several clusters can share one process: nothing here is
 // global, and idle clusters run no timers of their own.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -125,6 +125,7 @@ export class SimCluster {
     const logger = (opts.logger ?? pino({ level: 'warn' })).child({ cluster: opts.name });
     const tempDir = !opts.dataDir;
     const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), `kube-sim-${opts.name}-`));
+    mkdirSync(dataDir, { recursive: true });
     const bindAddress = opts.bindAddress ?? '127.0.0.1';
     const pki = opts.pki ?? (await simPKI(path.join(dataDir, 'pki'), bindAddress, logger));
     const storage = opts.storage ?? SqliteStorage.open({ path: path.join(dataDir, 'state.db'), logger: logger.child({ component: 'storage' }) });

@@ -8,10 +8,8 @@ import {
   RESOURCE_BINDING_NAME_ANNOTATION,
   RESOURCE_BINDING_NAMESPACE_ANNOTATION,
 } from '../../apis/work/v1alpha2/index.js';
-import { gvr } from '../../runtime/gvr.js';
 
-export const RESOURCE_BINDINGS = gvr('work.karmada.io', 'v1alpha2', 'resourcebindings');
-export const CLUSTER_RESOURCE_BINDINGS = gvr('work.karmada.io', 'v1alpha2', 'clusterresourcebindings', false);
+export { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from '../../util/clusterapi.js';
 
 /** Index of the Work cache: values are bindingIndexValue(...) of the owning binding. */
 export const WORKS_BY_BINDING_INDEX = 'bindingstatus.karmada.io/binding';

@@ -4,21 +4,19 @@
 // finishTime; delete the rebalancer ttlSecondsAfterFinished after it finished.
 
 import { pino, type Logger } from 'pino';
-import { GROUP as APPS_GROUP, REBALANCE_FAILED_REASON_BINDING_NOT_FOUND, VERSION as APPS_VERSION, type WorkloadRebalancer } from '../../apis/apps/v1alpha1/index.js';
+import { REBALANCE_FAILED_REASON_BINDING_NOT_FOUND, type WorkloadRebalancer } from '../../apis/apps/v1alpha1/index.js';
 import { nowTime } from '../../apis/meta/v1/types.js';
 import { generateBindingName } from '../../apis/work/v1alpha2/index.js';
 import type { ObjectClient } from '../../runtime/client.js';
 import { Controller, type ReconcileResult, type Runnable } from '../../runtime/controller.js';
 import type { SharedInformerFactory } from '../../runtime/factory.js';
-import { gvr } from '../../runtime/gvr.js';
+import { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS, WORKLOAD_REBALANCERS } from '../../util/clusterapi.js';
 import { isConflict, isNotFound } from '../../runtime/rest.js';
 import type { KubeObject } from '../../runtime/types.js';
 import { deepEqual } from '../../util/deepequal.js';
 import { needTriggerReschedule, RESULT_FAILED, RESULT_SUCCESSFUL, syncWorkloadsFromSpecToStatus, timeLeftMs } from './rebalance.js';
 
-export const WORKLOAD_REBALANCERS = gvr(APPS_GROUP, APPS_VERSION, 'workloadrebalancers', false);
-const RESOURCE_BINDINGS = gvr('work.karmada.io', 'v1alpha2', 'resourcebindings');
-const CLUSTER_RESOURCE_BINDINGS = gvr('work.karmada.io', 'v1alpha2', 'clusterresourcebindings', false);
+export { WORKLOAD_REBALANCERS };
 
 export interface WorkloadRebalancerControllerOptions {
   client: ObjectClient;
