@@ -7,6 +7,8 @@ import { ObjectClient } from '../../pkg/runtime/client.js';
 import { RestClient } from '../../pkg/runtime/rest.js';
 import { IN_TREE_PLUGINS, selectPlugins } from '../../pkg/scheduler/framework/registry.js';
 import { DEFAULT_SCHEDULER_LEADER_ELECTION, runScheduler } from '../../pkg/scheduler/scheduler.js';
+import { startMetricsServer } from '../../pkg/util/metrics.js';
+import { Registry } from 'prom-client';
 import { formatDuration, parseDuration } from '../../pkg/util/duration.js';
 import { levelForVerbosity, newLogger } from '../../pkg/util/logger.js';
 
@@ -48,6 +50,7 @@ interface Flags {
   leaderElectRetryPeriod: number;
   leaderElectResourceNamespace: string;
   leaderElectResourceName: string;
+  metricsBindAddress: string;
   v: number;
 }
 
@@ -70,6 +73,7 @@ const program = new Command('karmada-scheduler')
   .addOption(durationOption('--leader-elect-retry-period', 'interval between acquire/renew attempts', LE.retryPeriodMs))
   .option('--leader-elect-resource-namespace <ns>', 'namespace of the leader Lease', LE.namespace)
   .option('--leader-elect-resource-name <name>', 'name of the leader Lease', LE.name)
+  .option('--metrics-bind-address <host:port>', 'serve /metrics, /healthz and /readyz on this address ("0" disables)', '0')
   .addOption(new Option('--v <level>', 'log verbosity (klog-style)').argParser(Number).default(0))
   .addHelpText(
     'after',
@@ -92,10 +96,14 @@ Examples:
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
+    const registry = new Registry();
+    const metricsServer = flags.metricsBindAddress && flags.metricsBindAddress !== '0' ? await startMetricsServer({ bindAddress: flags.metricsBindAddress, registry }) : undefined;
+    if (metricsServer) logger.info({ address: metricsServer.address }, 'serving /metrics, /healthz and /readyz');
     const outcome = await runScheduler(
       {
         client,
         logger,
+        metricsRegistry: registry,
         schedulerName: flags.schedulerName,
         plugins: flags.plugins,
         workers: flags.workers,
@@ -112,6 +120,7 @@ Examples:
       stop.signal,
     );
     client.close();
+    await metricsServer?.close();
     if (outcome === 'lost') {
       logger.error('leader election lost');
       process.exit(1);

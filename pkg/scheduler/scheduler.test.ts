@@ -1,6 +1,7 @@
 // The scheduler against an in-process karmada-apiserver: Clusters with status, ResourceBindings in, spec.clusters,
 // the Scheduled condition and events out; replicas scaled up; clusters relabelled.
 
+import { startMetricsServer } from '../util/metrics.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
@@ -21,6 +22,7 @@ describe('karmada-scheduler against an in-process karmada-apiserver', () => {
   let factory: SharedInformerFactory;
   const stop = new AbortController();
   let running: Promise<void>;
+  let scheduler: Scheduler;
 
   const rbs = () => client.resource<Binding>(RESOURCE_BINDINGS);
   const getRB = (name: string) => rbs().get(name, { namespace: 'default' });
@@ -56,7 +58,7 @@ describe('karmada-scheduler against an in-process karmada-apiserver', () => {
     await createCluster('m3', 18);
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
     factory = new SharedInformerFactory(client, { logger });
-    const scheduler = new Scheduler({ client, informers: factory, logger, workers: 2, queue: { initialBackoffMs: 50, maxBackoffMs: 200 } });
+    scheduler = new Scheduler({ client, informers: factory, logger, workers: 2, queue: { initialBackoffMs: 50, maxBackoffMs: 200 } });
     factory.start();
     running = scheduler.run(stop.signal);
   });
@@ -118,6 +120,27 @@ describe('karmada-scheduler against an in-process karmada-apiserver', () => {
       return scheduled(b)?.status === 'True' ? b : undefined;
     });
     assert.deepEqual(targets(ok), { m2: 2 });
+  });
+
+  test('metrics count the attempts by result and are served on /metrics', async () => {
+    const text = await scheduler.metrics.registry.metrics();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+    assert.ok(value(/karmada_scheduler_schedule_attempts_total\{result="scheduled",schedule_type="[A-Za-z]+"\} (\d+)/) >= 1, text);
+    assert.ok(value(/karmada_scheduler_schedule_attempts_total\{result="unschedulable",schedule_type="[A-Za-z]+"\} (\d+)/) >= 1, text);
+    assert.ok(value(/karmada_scheduler_queue_incoming_bindings_total\{event="BindingAdd"\} (\d+)/) >= 2, text);
+    assert.match(text, /karmada_scheduler_e2e_scheduling_duration_seconds_count\{result="scheduled"/);
+    assert.match(text, /karmada_scheduler_pending_bindings\{queue="active"\} \d+/);
+
+    const server = await startMetricsServer({ bindAddress: '127.0.0.1:0', registry: scheduler.metrics.registry });
+    try {
+      const res = await fetch(`http://${server.address}/metrics`);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /karmada_scheduler_schedule_attempts_total/);
+      assert.equal((await fetch(`http://${server.address}/healthz`)).status, 200);
+      assert.equal((await fetch(`http://${server.address}/nope`)).status, 404);
+    } finally {
+      await server.close();
+    }
   });
 
   test("bindings of another scheduler or with scheduling suspended are left alone", async () => {

@@ -40,6 +40,8 @@ import {
   type ScheduleTrigger,
 } from './helper.js';
 import { SchedulingQueue, type SchedulingQueueOptions } from './queue.js';
+import { SchedulerMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
 
 export { CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS };
 
@@ -67,12 +69,15 @@ export interface SchedulerOptions {
   enableEmptyWorkloadPropagation?: boolean;
   estimators?: readonly ReplicaEstimator[];
   queue?: SchedulingQueueOptions;
+  /** Where the metrics go (default: a registry of this scheduler's own, see .metrics.registry). */
+  metricsRegistry?: Registry;
 }
 
 export class Scheduler implements Runnable {
   readonly name = 'scheduler';
   readonly queue: SchedulingQueue;
   readonly framework: Framework;
+  readonly metrics: SchedulerMetrics;
   private readonly rbs: Informer<Binding>;
   private readonly crbs: Informer<Binding>;
   private readonly clusters: Informer<Cluster>;
@@ -89,16 +94,17 @@ export class Scheduler implements Runnable {
     this.schedulerName = opts.schedulerName || DEFAULT_SCHEDULER_NAME;
     this.framework = Framework.fromFlag(opts.plugins ?? ['*']);
     this.queue = new SchedulingQueue(opts.queue);
+    this.metrics = new SchedulerMetrics(() => this.queue.pending, opts.metricsRegistry);
     this.recorder = opts.recorder ?? new EventRecorder({ client: opts.client, component: SCHEDULER_COMPONENT, logger: this.log });
     this.rbs = opts.informers.informerFor<Binding>(RESOURCE_BINDINGS);
     this.crbs = opts.informers.informerFor<Binding>(CLUSTER_RESOURCE_BINDINGS);
     this.clusters = opts.informers.informerFor<Cluster>(CLUSTERS);
     for (const inf of [this.rbs, this.crbs]) {
       inf.addEventHandler({
-        onAdd: (b) => this.enqueue(b),
+        onAdd: (b) => this.enqueue(b, 'BindingAdd'),
         onUpdate: (oldB, b) => {
           // status-only writes (ours included) do not change the generation
-          if (oldB.metadata?.generation !== b.metadata?.generation) this.enqueue(b);
+          if (oldB.metadata?.generation !== b.metadata?.generation) this.enqueue(b, 'BindingUpdate');
         },
         onDelete: (b) => {
           const key = objectKey(b);
@@ -186,8 +192,10 @@ export class Scheduler implements Runnable {
     return schedulerNameMatches(this.schedulerName, b.spec?.schedulerName) && !isSchedulingSuspended(b.spec ?? ({} as ResourceBindingSpec));
   }
 
-  private enqueue(b: Binding): void {
-    if (this.responsible(b)) this.queue.add(objectKey(b), priorityOf(b));
+  private enqueue(b: Binding, event = 'ClusterChanged'): void {
+    if (!this.responsible(b)) return;
+    this.metrics.incomingBinding(event);
+    this.queue.add(objectKey(b), priorityOf(b));
   }
 
   /** enqueueAffectedBindings: bindings whose cluster affinity in force matches the cluster, or that target it. */
@@ -268,6 +276,7 @@ export class Scheduler implements Runnable {
   }
 
   private async scheduleBinding(key: string, binding: Binding, trigger: ScheduleTrigger): Promise<void> {
+    const started = performance.now();
     let result: ScheduleResult | undefined;
     let error: unknown;
     try {
@@ -279,6 +288,7 @@ export class Scheduler implements Runnable {
     } catch (err) {
       error = err;
     }
+    this.metrics.algorithmStep((performance.now() - started) / 1000);
 
     // spec: the result (a NoClusterFit result clears spec.clusters) and the placement it was made with
     let specPatch: Record<string, unknown> | undefined;
@@ -307,7 +317,14 @@ export class Scheduler implements Runnable {
       }
     }
 
-    const written = await this.write(key, binding, specPatch, statusPatch, !!result);
+    let written: boolean;
+    try {
+      written = await this.write(key, binding, specPatch, statusPatch, !!result);
+    } catch (err) {
+      this.metrics.attempt('error', trigger, (performance.now() - started) / 1000);
+      throw err;
+    }
+    this.metrics.attempt(error === undefined ? 'scheduled' : error instanceof UnschedulableError || error instanceof FitError ? 'unschedulable' : 'error', trigger, (performance.now() - started) / 1000);
     if (written) {
       if (error === undefined) {
         this.event(binding, 'Normal', EVENT_REASON_SCHEDULE_BINDING_SUCCEED, `${SUCCESSFUL_SCHEDULING_MESSAGE} Result: {${targetClustersToString(result!.clusters)}}`);
