@@ -45,6 +45,9 @@ interface Flags {
   clusterFailureThreshold: number;
   concurrentClusterSyncs: number;
   enableClusterResourceModeling: boolean;
+  enableNoExecuteTaintEviction: boolean;
+  noExecuteTaintEvictionPurgeMode: 'Gracefully' | 'Directly';
+  gracefulEvictionTimeout: number;
   leaderElect: boolean;
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
@@ -72,6 +75,13 @@ const program = new Command('karmada-controller-manager')
   .addOption(durationOption('--cluster-failure-threshold', 'how long a cluster must be unhealthy before it is reported not Ready', DEFAULT_SETTINGS.clusterFailureThresholdMs))
   .option('--concurrent-cluster-syncs <n>', 'clusters reconciled concurrently per controller', positiveInt('--concurrent-cluster-syncs'), DEFAULT_SETTINGS.concurrentClusterSyncs)
   .option('--enable-cluster-resource-modeling [bool]', 'collect node and resource summaries of members', bool('--enable-cluster-resource-modeling'), DEFAULT_SETTINGS.enableClusterResourceModeling)
+  .option('--enable-no-execute-taint-eviction [bool]', 'evict workloads from clusters with NoExecute taints they do not tolerate (failover)', bool('--enable-no-execute-taint-eviction'), DEFAULT_SETTINGS.enableNoExecuteTaintEviction)
+  .addOption(
+    new Option('--no-execute-taint-eviction-purge-mode <mode>', 'how evicted workloads leave the tainted cluster: Gracefully (after they are healthy elsewhere) or Directly')
+      .choices(['Gracefully', 'Directly'])
+      .default(DEFAULT_SETTINGS.noExecuteTaintEvictionPurgeMode),
+  )
+  .addOption(durationOption('--graceful-eviction-timeout', 'how long a graceful eviction keeps the old cluster\'s workload at most', DEFAULT_SETTINGS.gracefulEvictionTimeoutMs))
   .option('--leader-elect [bool]', 'elect a leader before running controllers (one active replica)', bool('--leader-elect'), DEFAULT_LEADER_ELECTION.enabled)
   .addOption(durationOption('--leader-elect-lease-duration', 'leader lease duration', DEFAULT_LEADER_ELECTION.leaseDurationMs))
   .addOption(durationOption('--leader-elect-renew-deadline', 'how long the leader retries renewing before giving up', DEFAULT_LEADER_ELECTION.renewDeadlineMs))
@@ -116,6 +126,9 @@ Examples:
           clusterFailureThresholdMs: flags.clusterFailureThreshold,
           concurrentClusterSyncs: flags.concurrentClusterSyncs,
           enableClusterResourceModeling: flags.enableClusterResourceModeling,
+          enableNoExecuteTaintEviction: flags.enableNoExecuteTaintEviction,
+          noExecuteTaintEvictionPurgeMode: flags.noExecuteTaintEvictionPurgeMode,
+          gracefulEvictionTimeoutMs: flags.gracefulEvictionTimeout,
         },
         leaderElection: {
           enabled: flags.leaderElect,

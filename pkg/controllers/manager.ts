@@ -19,6 +19,9 @@ import { ResourceDetector } from './detector/detector.js';
 import { ExecutionController } from './execution/controller.js';
 import { NamespaceSyncController } from './namespace/controller.js';
 import { WorkloadRebalancerController } from './workloadrebalancer/controller.js';
+import { ApplicationFailoverController } from './applicationfailover/controller.js';
+import { GracefulEvictionController } from './gracefuleviction/controller.js';
+import { NoExecuteTaintManager } from './taintmanager/controller.js';
 import { WorkStatusController } from './workstatus/controller.js';
 import { newInformerBackedInterpreter } from '../resourceinterpreter/index.js';
 import type { ResourceInterpreter } from '../resourceinterpreter/interface.js';
@@ -33,6 +36,10 @@ export interface ControllerManagerSettings {
   clusterFailureThresholdMs: number;
   concurrentClusterSyncs: number;
   enableClusterResourceModeling: boolean;
+  /** The taint manager evicts workloads from clusters with untolerated NoExecute taints (opt-in, as upstream). */
+  enableNoExecuteTaintEviction: boolean;
+  noExecuteTaintEvictionPurgeMode: 'Gracefully' | 'Directly';
+  gracefulEvictionTimeoutMs: number;
 }
 
 export const DEFAULT_SETTINGS: ControllerManagerSettings = {
@@ -44,6 +51,9 @@ export const DEFAULT_SETTINGS: ControllerManagerSettings = {
   clusterFailureThresholdMs: 30_000,
   concurrentClusterSyncs: 5,
   enableClusterResourceModeling: true,
+  enableNoExecuteTaintEviction: false,
+  noExecuteTaintEvictionPurgeMode: 'Gracefully',
+  gracefulEvictionTimeoutMs: 600_000,
 };
 
 export interface ControllerContext {
@@ -128,6 +138,29 @@ export const CONTROLLERS: ControllerDescriptor[] = [
     name: 'dependenciesDistributor',
     enabledByDefault: true,
     create: (ctx) => new DependenciesDistributor({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter, restMapper: ctx.restMapper }),
+  },
+  {
+    // registered always; it evicts only with --enable-no-execute-taint-eviction
+    name: 'taintManager',
+    enabledByDefault: true,
+    create: (ctx) =>
+      new NoExecuteTaintManager({
+        client: ctx.client,
+        informers: ctx.informers,
+        logger: ctx.logger,
+        enableNoExecuteTaintEviction: ctx.settings.enableNoExecuteTaintEviction,
+        defaultPurgeMode: ctx.settings.noExecuteTaintEvictionPurgeMode,
+      }),
+  },
+  {
+    name: 'gracefulEviction',
+    enabledByDefault: true,
+    create: (ctx) => new GracefulEvictionController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, gracefulEvictionTimeoutMs: ctx.settings.gracefulEvictionTimeoutMs }),
+  },
+  {
+    name: 'applicationFailover',
+    enabledByDefault: true,
+    create: (ctx) => new ApplicationFailoverController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
   },
   {
     name: 'workloadRebalancer',

@@ -134,7 +134,8 @@ export function startControllers(stack: Stack, opts: ServerOptions): void {
       client: cmClient,
       controllers,
       logger: logger.child({ component: 'karmada-controller-manager' }),
-      settings: { ...DEFAULT_SETTINGS, clusterStatusUpdateFrequencyMs: opts.statusFrequencyMs ?? 5000 },
+      // failover on: a local control plane is where users try it (upstream leaves it opt-in)
+      settings: { ...DEFAULT_SETTINGS, clusterStatusUpdateFrequencyMs: opts.statusFrequencyMs ?? 5000, enableNoExecuteTaintEviction: true },
       // one process owns this control plane: nothing to elect
       leaderElection: { ...DEFAULT_LEADER_ELECTION, enabled: false },
     },
