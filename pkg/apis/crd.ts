@@ -10,6 +10,7 @@ import { clusterKind } from './cluster/v1alpha1/types.js';
 import { clusterPropagationPolicyKind, propagationPolicyKind } from './policy/v1alpha1/propagation.js';
 import { clusterOverridePolicyKind, overridePolicyKind } from './policy/v1alpha1/override.js';
 import { federatedResourceQuotaKind } from './policy/v1alpha1/federatedresourcequota.js';
+import { clusterTaintPolicyKind } from './policy/v1alpha1/clustertaintpolicy.js';
 import { clusterResourceBindingKind, resourceBindingKind } from './work/v1alpha2/types.js';
 import { workKind } from './work/v1alpha1/types.js';
 import { workloadRebalancerKind } from './apps/v1alpha1/types.js';
@@ -23,6 +24,7 @@ export const KARMADA_KINDS: readonly KindDefinition[] = [
   overridePolicyKind,
   clusterOverridePolicyKind,
   federatedResourceQuotaKind,
+  clusterTaintPolicyKind,
   resourceBindingKind,
   clusterResourceBindingKind,
   workKind,

@@ -22,6 +22,7 @@ import { WorkloadRebalancerController } from './workloadrebalancer/controller.js
 import { ApplicationFailoverController } from './applicationfailover/controller.js';
 import { GracefulEvictionController } from './gracefuleviction/controller.js';
 import { NoExecuteTaintManager } from './taintmanager/controller.js';
+import { ClusterTaintPolicyController } from './clustertaintpolicy/controller.js';
 import { WorkStatusController } from './workstatus/controller.js';
 import { newInformerBackedInterpreter } from '../resourceinterpreter/index.js';
 import type { ResourceInterpreter } from '../resourceinterpreter/interface.js';
@@ -138,6 +139,11 @@ export const CONTROLLERS: ControllerDescriptor[] = [
     name: 'dependenciesDistributor',
     enabledByDefault: true,
     create: (ctx) => new DependenciesDistributor({ client: ctx.client, informers: ctx.informers, logger: ctx.logger, interpreter: ctx.interpreter, restMapper: ctx.restMapper }),
+  },
+  {
+    name: 'clusterTaintPolicy',
+    enabledByDefault: true,
+    create: (ctx) => new ClusterTaintPolicyController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
   },
   {
     // registered always; it evicts only with --enable-no-execute-taint-eviction

@@ -17,6 +17,7 @@ export const PROPAGATION_POLICIES = gvr('policy.karmada.io', 'v1alpha1', 'propag
 export const CLUSTER_PROPAGATION_POLICIES = gvr('policy.karmada.io', 'v1alpha1', 'clusterpropagationpolicies', false);
 export const OVERRIDE_POLICIES = gvr('policy.karmada.io', 'v1alpha1', 'overridepolicies');
 export const CLUSTER_OVERRIDE_POLICIES = gvr('policy.karmada.io', 'v1alpha1', 'clusteroverridepolicies', false);
+export const CLUSTER_TAINT_POLICIES = gvr('policy.karmada.io', 'v1alpha1', 'clustertaintpolicies', false);
 export const WORKLOAD_REBALANCERS = gvr('apps.karmada.io', 'v1alpha1', 'workloadrebalancers', false);
 export const RESOURCE_INTERPRETER_CUSTOMIZATIONS = gvr('config.karmada.io', 'v1alpha1', 'resourceinterpretercustomizations', false);
 

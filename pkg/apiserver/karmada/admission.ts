@@ -16,10 +16,13 @@ import {
   defaultPropagationPolicy,
   validateClusterOverrideSpec,
   validateClusterPropagationPolicy,
+  validateClusterTaintPolicyConflicts,
+  validateClusterTaintPolicySpec,
   validateFederatedResourceQuotaSpec,
   validateOverrideSpec,
   validatePropagationPolicy,
   type ClusterPropagationPolicy,
+  type ClusterTaintPolicy,
   type FederatedResourceQuota,
   type OverridePolicy,
   type PropagationPolicy,
@@ -114,6 +117,12 @@ async function semantic(k: KindDefinition, a: AdmissionAttributes, obj: KubeObje
       return validateClusterOverrideSpec((obj as OverridePolicy).spec);
     case 'FederatedResourceQuota':
       return validateFederatedResourceQuotaSpec((obj as FederatedResourceQuota).spec);
+    case 'ClusterTaintPolicy': {
+      const spec = validateClusterTaintPolicySpec((obj as ClusterTaintPolicy).spec);
+      if (spec.length) return spec;
+      const { items } = await a.store.list(a.descriptor, undefined);
+      return validateClusterTaintPolicyConflicts(obj as ClusterTaintPolicy, items as ClusterTaintPolicy[]);
+    }
     case 'WorkloadRebalancer':
       return validateWorkloadRebalancer(obj as WorkloadRebalancer, isUpdate ? (old as WorkloadRebalancer) : undefined);
     case 'ResourceInterpreterCustomization': {

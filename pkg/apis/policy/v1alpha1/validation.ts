@@ -14,6 +14,7 @@ import type { ObjectMeta } from '../../../apiserver/registry/types.js';
 import type { ClusterAffinity, ClusterAffinityTerm, FailoverBehavior, Placement, PropagationSpec, ResourceSelector, SpreadConstraint, Suspension } from './propagation.js';
 import type { OverrideSpec, Overriders } from './override.js';
 import type { FederatedResourceQuotaSpec } from './federatedresourcequota.js';
+import type { ClusterTaintPolicy, ClusterTaintPolicySpec, MatchCondition } from './clustertaintpolicy.js';
 import {
   CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL,
   POLICY_NAME_MAX_LENGTH,
@@ -372,5 +373,54 @@ export function validateFederatedResourceQuotaSpec(spec: FederatedResourceQuotaS
       errs.push(invalid(SPEC.child('staticAssignments'), k, `the sum of static assignments for resource ${JSON.stringify(k)} exceeds spec.overall[${k}] (${limit})`));
     }
   }
+  return errs;
+}
+
+function validateMatchConditions(conds: MatchCondition[] | undefined, fld: FieldPath): FieldCause[] {
+  const errs: FieldCause[] = [];
+  (conds ?? []).forEach((c, i) => {
+    const p = fld.index(i);
+    if (!c.conditionType) errs.push(required(p.child('conditionType'), 'the Cluster status condition type to match, e.g. Ready'));
+    if (!c.statusValues?.length) errs.push(required(p.child('statusValues'), 'at least one condition status to match, e.g. ["False", "Unknown"]'));
+  });
+  return errs;
+}
+
+/**
+ * ClusterTaintPolicy (pkg/webhook/clustertaintpolicy): at least one of addOnConditions/removeOnConditions
+ * (a policy with neither never acts), a non-empty taint list without duplicate key:effect pairs.
+ */
+export function validateClusterTaintPolicySpec(spec: ClusterTaintPolicySpec): FieldCause[] {
+  const errs: FieldCause[] = [];
+  if (spec.targetClusters) errs.push(...validateClusterAffinity(spec.targetClusters, SPEC.child('targetClusters')));
+  if (!spec.addOnConditions?.length && !spec.removeOnConditions?.length) {
+    errs.push(required(SPEC.child('addOnConditions'), 'set addOnConditions, removeOnConditions or both, e.g. addOnConditions: [{conditionType: Ready, operator: In, statusValues: ["False", "Unknown"]}]'));
+  }
+  errs.push(...validateMatchConditions(spec.addOnConditions, SPEC.child('addOnConditions')));
+  errs.push(...validateMatchConditions(spec.removeOnConditions, SPEC.child('removeOnConditions')));
+  const taints = spec.taints ?? [];
+  if (!taints.length) errs.push(required(SPEC.child('taints'), 'at least one taint, e.g. {key: cluster.karmada.io/not-ready, effect: NoExecute}'));
+  const seen = new Set<string>();
+  taints.forEach((t, i) => {
+    const p = SPEC.child('taints').index(i);
+    if (!t.key) errs.push(required(p.child('key'), 'the taint key, e.g. cluster.karmada.io/not-ready'));
+    else for (const msg of isQualifiedName(t.key)) errs.push(invalid(p.child('key'), t.key, msg));
+    const sig = `${t.key}:${t.effect}`;
+    if (seen.has(sig)) errs.push(duplicate(p, sig));
+    seen.add(sig);
+  });
+  return errs;
+}
+
+/** validatePolicyTaintsWithOtherPolicies: a key:effect may be managed by only one ClusterTaintPolicy. */
+export function validateClusterTaintPolicyConflicts(policy: ClusterTaintPolicy, others: readonly ClusterTaintPolicy[]): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const name = policy.metadata?.name;
+  (policy.spec.taints ?? []).forEach((t, i) => {
+    const owner = others.find((o) => o.metadata?.name !== name && (o.spec?.taints ?? []).some((x) => x.key === t.key && x.effect === t.effect));
+    if (owner) {
+      errs.push(invalid(SPEC.child('taints').index(i), `${t.key}:${t.effect}`, `taint ${t.key}:${t.effect} is already managed by ClusterTaintPolicy ${JSON.stringify(owner.metadata?.name)}; change that policy or use another key`));
+    }
+  });
   return errs;
 }
