@@ -5,31 +5,10 @@ import { Command, Option } from 'commander';
 import { CONTROLLERS, DEFAULT_LEADER_ELECTION, DEFAULT_SETTINGS, runControllerManager, selectControllers } from '../../pkg/controllers/manager.js';
 import { ObjectClient } from '../../pkg/runtime/client.js';
 import { RestClient } from '../../pkg/runtime/rest.js';
-import { formatDuration, parseDuration } from '../../pkg/util/duration.js';
+import { boolArg as bool, durationOption, positiveIntArg as positiveInt } from '../../pkg/util/flags.js';
+import { formatDuration } from '../../pkg/util/duration.js';
 import { levelForVerbosity, newLogger } from '../../pkg/util/logger.js';
 
-const duration = (flag: string) => (v: string) => {
-  try {
-    const ms = parseDuration(v);
-    if (ms < 0) throw new Error('negative');
-    return ms;
-  } catch {
-    throw new Error(`invalid ${flag} "${v}": use a duration such as 500ms, 10s, 1m`);
-  }
-};
-const bool = (flag: string) => (v: string | undefined) => {
-  if (v === undefined || v === 'true') return true;
-  if (v === 'false') return false;
-  throw new Error(`invalid ${flag} "${v}": use true or false`);
-};
-const positiveInt = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid ${flag} "${v}": use a whole number of at least 1`);
-  return n;
-};
-const d = (ms: number) => formatDuration(ms);
-const durationOption = (flag: string, description: string, defaultMs: number) =>
-  new Option(`${flag} <duration>`, description).argParser(duration(flag)).default(defaultMs, d(defaultMs));
 // repeated --controllers flags accumulate; the first one replaces the default
 const DEFAULT_CONTROLLERS: string[] = ['*'];
 
@@ -92,7 +71,7 @@ const program = new Command('karmada-controller-manager')
   .addHelpText(
     'after',
     `
-Defaults: status every ${d(DEFAULT_SETTINGS.clusterStatusUpdateFrequencyMs)}, success/failure thresholds ${d(DEFAULT_SETTINGS.clusterSuccessThresholdMs)}/${d(DEFAULT_SETTINGS.clusterFailureThresholdMs)}.
+Defaults: status every ${formatDuration(DEFAULT_SETTINGS.clusterStatusUpdateFrequencyMs)}, success/failure thresholds ${formatDuration(DEFAULT_SETTINGS.clusterSuccessThresholdMs)}/${formatDuration(DEFAULT_SETTINGS.clusterFailureThresholdMs)}.
 
 Examples:
   karmada-controller-manager --kubeconfig karmada.config

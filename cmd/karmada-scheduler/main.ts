@@ -9,30 +9,9 @@ import { IN_TREE_PLUGINS, selectPlugins } from '../../pkg/scheduler/framework/re
 import { DEFAULT_SCHEDULER_LEADER_ELECTION, runScheduler } from '../../pkg/scheduler/scheduler.js';
 import { startMetricsServer } from '../../pkg/util/metrics.js';
 import { Registry } from 'prom-client';
-import { formatDuration, parseDuration } from '../../pkg/util/duration.js';
+import { boolArg as bool, durationOption, positiveIntArg as positiveInt } from '../../pkg/util/flags.js';
 import { levelForVerbosity, newLogger } from '../../pkg/util/logger.js';
 
-const duration = (flag: string) => (v: string) => {
-  try {
-    const ms = parseDuration(v);
-    if (ms < 0) throw new Error('negative');
-    return ms;
-  } catch {
-    throw new Error(`invalid ${flag} "${v}": use a duration such as 500ms, 10s, 1m`);
-  }
-};
-const bool = (flag: string) => (v: string | undefined) => {
-  if (v === undefined || v === 'true') return true;
-  if (v === 'false') return false;
-  throw new Error(`invalid ${flag} "${v}": use true or false`);
-};
-const positiveInt = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid ${flag} "${v}": use a whole number of at least 1`);
-  return n;
-};
-const durationOption = (flag: string, description: string, defaultMs: number) =>
-  new Option(`${flag} <duration>`, description).argParser(duration(flag)).default(defaultMs, formatDuration(defaultMs));
 // repeated --plugins flags accumulate; the first one replaces the default
 const DEFAULT_PLUGINS: string[] = ['*'];
 const LE = DEFAULT_SCHEDULER_LEADER_ELECTION;
