@@ -3,7 +3,8 @@
 // → prioritizeClusters (score plugins) → selectClusters (spread constraints) → assignReplicas.
 // With placement.clusterAffinities the terms are tried in order, starting at the one the binding was last
 // scheduled with (status.schedulerObservingAffinityName; the first on a triggered reschedule): the first
-// term that schedules wins; when none does, the first term's error is thrown.
+// term that schedules wins; when none does, the first term's error is thrown. A term's overflowAffinities add
+// lower-priority cluster tiers for a Divided workload (see overflow.ts).
 // No I/O, no clock, no randomness: ties are broken by names and the resource UID.
 
 import type { Cluster } from '../../apis/cluster/v1alpha1/index.js';
@@ -14,6 +15,7 @@ import { DEFAULT_FRAMEWORK, type Framework } from '../framework/framework.js';
 import { FitError, ScheduleError, wrapError, type FilterResult, type ScheduleContext } from '../framework/types.js';
 import { assignReplicas, rescheduleRequired } from './assignment.js';
 import { calAvailableReplicas, DEFAULT_ESTIMATORS, type AvailableReplicasCalculator } from './estimation.js';
+import { assignWorkloadReplicas, overflowAffinitiesInEffect, overflowOrderOf } from './overflow.js';
 import { groupClustersWithScore } from './spreadconstraint/group.js';
 import { selectBestClusters } from './spreadconstraint/select.js';
 
@@ -59,7 +61,7 @@ export function schedule(binding: SchedulableBinding, clusters: readonly Cluster
   for (; index < terms.length; index++) {
     const term = terms[index]!;
     try {
-      const result = scheduleOnce(spec, { ...status, schedulerObservingAffinityName: term.affinityName }, term, clusters, opts);
+      const result = scheduleOnce(spec, { ...status, schedulerObservingAffinityName: term.affinityName }, term, clusters, opts, term.overflowAffinities);
       return { clusters: result, affinityName: term.affinityName };
     } catch (err) {
       firstErr ??= err;
@@ -81,12 +83,21 @@ function gvkOf(spec: ResourceBindingSpec): ScheduleContext['gvk'] {
   return slash < 0 ? { group: '', version: apiVersion, kind: spec.resource.kind } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind: spec.resource.kind };
 }
 
-function scheduleOnce(spec: ResourceBindingSpec, status: ResourceBindingStatus, affinity: ClusterAffinity | undefined, clusters: readonly Cluster[], opts: ScheduleOptions): TargetCluster[] {
+function scheduleOnce(
+  spec: ResourceBindingSpec,
+  status: ResourceBindingStatus,
+  affinity: ClusterAffinity | undefined,
+  clusters: readonly Cluster[],
+  opts: ScheduleOptions,
+  overflowAffinities?: readonly ClusterAffinity[],
+): TargetCluster[] {
   const fw = opts.framework ?? DEFAULT_FRAMEWORK;
+  const overflows = overflowAffinitiesInEffect(spec, overflowAffinities);
   const ctx: ScheduleContext = {
     spec,
     status,
     affinity,
+    ...(overflows.length ? { overflowAffinities: overflows } : {}),
     targets: new Set((spec.clusters ?? []).map((t) => t.name)),
     gvk: gvkOf(spec),
   };
@@ -105,12 +116,15 @@ function scheduleOnce(spec: ResourceBindingSpec, status: ResourceBindingStatus, 
 
   // prioritizeClusters
   const scores = fw.runScorePlugins(ctx, feasible);
+  // OverflowOrder per feasible cluster (empty without overflow affinities: every cluster is tier 0)
+  const tiers = new Map<string, number>();
+  if (overflows.length) for (const c of feasible) tiers.set(c.metadata?.name ?? '', overflowOrderOf(c, affinity, overflows));
 
   const calc = memoizedCalculator(opts.estimators ?? DEFAULT_ESTIMATORS);
   let selected: Cluster[];
   try {
     const info = groupClustersWithScore(
-      feasible.map((cluster, i) => ({ cluster, score: scores[i]! })),
+      feasible.map((cluster, i) => ({ cluster, score: scores[i]!, overflowOrder: tiers.get(cluster.metadata?.name ?? '') ?? 0 })),
       spec.placement!,
       spec,
       calc,
@@ -122,7 +136,7 @@ function scheduleOnce(spec: ResourceBindingSpec, status: ResourceBindingStatus, 
 
   let assigned: TargetCluster[];
   try {
-    assigned = assignReplicas(selected, spec, status, calc);
+    assigned = overflows.length ? assignWorkloadReplicas(selected, spec, status, calc, tiers) : assignReplicas(selected, spec, status, calc);
   } catch (err) {
     throw wrapError('failed to assign replicas', err);
   }

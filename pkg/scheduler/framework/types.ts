@@ -33,6 +33,11 @@ export interface ScheduleContext {
   status: ResourceBindingStatus;
   /** The affinity the ClusterAffinity filter applies (undefined: every cluster matches). */
   affinity?: ClusterAffinity;
+  /**
+   * The term's overflowAffinities, in order, when they apply (a Divided workload): clusters matching one of
+   * them also pass the ClusterAffinity filter. Empty or undefined otherwise.
+   */
+  overflowAffinities?: readonly ClusterAffinity[];
   /** Names in spec.clusters (TargetContains). */
   targets: ReadonlySet<string>;
   /** Group/version/kind of spec.resource. */

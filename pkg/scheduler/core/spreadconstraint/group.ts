@@ -1,5 +1,6 @@
 // GroupClustersWithScore (spreadconstraint/group_clusters.go): the feasible clusters with their score and
-// available replicas (estimate + replicas already assigned there), sorted by score desc, available replicas
+// available replicas (estimate + replicas already assigned there), sorted by overflow order asc (the
+// clusterAffinities term's own clusters before those of its overflowAffinities), score desc, available replicas
 // desc, name asc; and, for the spread constraints in use, the same clusters grouped by region, zone or
 // provider (each group scored by its best cluster, with the sum of its clusters' available replicas).
 
@@ -13,11 +14,15 @@ import { shouldIgnoreSpreadConstraint } from './select.js';
 export interface ClusterScore {
   cluster: Cluster;
   score: number;
+  /** 0: matched by the affinity in force; i+1: only by overflowAffinities[i] (default 0) */
+  overflowOrder?: number;
 }
 
 export interface ClusterDetailInfo {
   name: string;
   score: number;
+  /** 0 for the term's own clusters, i+1 for clusters matched only by overflowAffinities[i] */
+  overflowOrder: number;
   availableReplicas: number;
   cluster: Cluster;
 }
@@ -38,8 +43,9 @@ export interface GroupClustersInfo {
   groups: Partial<Record<TopologyField, Map<string, GroupInfo>>>;
 }
 
-/** sortClusters: score desc, then available replicas desc, then name asc. */
+/** sortClusters: overflow order asc, then score desc, then available replicas desc, then name asc. */
 export function compareClusterInfos(a: ClusterDetailInfo, b: ClusterDetailInfo): number {
+  if (a.overflowOrder !== b.overflowOrder) return a.overflowOrder - b.overflowOrder;
   if (a.score !== b.score) return b.score - a.score;
   if (a.availableReplicas !== b.availableReplicas) return b.availableReplicas - a.availableReplicas;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -72,7 +78,7 @@ export function groupClustersWithScore(scores: readonly ClusterScore[], placemen
   );
   const clusters: ClusterDetailInfo[] = scores.map((s, i) => {
     const name = s.cluster.metadata?.name ?? '';
-    return { name, score: s.score, availableReplicas: (available[i]?.replicas ?? 0) + (assigned.get(name) ?? 0), cluster: s.cluster };
+    return { name, score: s.score, overflowOrder: s.overflowOrder ?? 0, availableReplicas: (available[i]?.replicas ?? 0) + (assigned.get(name) ?? 0), cluster: s.cluster };
   });
   clusters.sort(compareClusterInfos);
   const info: GroupClustersInfo = { clusters, groups: {} };
@@ -87,6 +93,8 @@ export function groupClustersWithScore(scores: readonly ClusterScore[], placemen
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { name: key, score: c.score, availableReplicas: 0, clusters: [] }));
       g.clusters.push(c);
+      // with overflow tiers the first cluster of a group need not be its best scored
+      if (c.score > g.score) g.score = c.score;
       g.availableReplicas += c.availableReplicas;
     }
     info.groups[field] = groups;

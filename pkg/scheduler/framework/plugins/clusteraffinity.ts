@@ -1,6 +1,7 @@
 // ClusterAffinity filter and score (plugins/clusteraffinity): the cluster must match placement.clusterAffinity,
 // or the clusterAffinities term being tried (util.ClusterMatches: exclude, labelSelector, fieldSelector on
-// provider/region/zone, clusterNames). Its score is always 0.
+// provider/region/zone, clusterNames), or, for a Divided workload, one of that term's overflowAffinities.
+// Its score is always 0.
 
 import type { Cluster } from '../../../apis/cluster/v1alpha1/index.js';
 import { affinityMatches } from '../affinity.js';
@@ -14,6 +15,7 @@ export const clusterAffinity: FilterPlugin & ScorePlugin = {
   name: CLUSTER_AFFINITY,
   filter(ctx: ScheduleContext, cluster: Cluster): FilterResult {
     if (!ctx.affinity || affinityMatches(cluster, ctx.affinity)) return SUCCESS;
+    if (ctx.overflowAffinities?.some((a) => affinityMatches(cluster, a))) return SUCCESS;
     return NOT_MATCHED;
   },
   score(): number {
