@@ -11,7 +11,8 @@ import { CUSTOMRESOURCEDEFINITIONS, EVENTS, gvr, NAMESPACES } from '../../runtim
 import { eventually, startTestApiServer, type TestApiServer } from '../../runtime/testenv.js';
 import type { KubeObject } from '../../runtime/types.js';
 import { ResourceDetector } from './detector.js';
-import { CLUSTER_PROPAGATION_POLICIES, CLUSTER_RESOURCE_BINDINGS, PROPAGATION_POLICIES, RESOURCE_BINDINGS } from './gvrs.js';
+import { CLUSTER_PROPAGATION_POLICIES, CLUSTER_RESOURCE_BINDINGS, PROPAGATION_POLICIES, RESOURCE_BINDINGS, RESOURCE_INTERPRETER_CUSTOMIZATIONS } from './gvrs.js';
+import { newInformerBackedInterpreter } from '../../resourceinterpreter/index.js';
 
 const DEPLOYMENTS = gvr('apps', 'v1', 'deployments');
 const GADGETS = gvr('example.io', 'v1', 'gadgets', false);
@@ -298,5 +299,69 @@ describe('ResourceDetector (in-process)', () => {
     });
     assert.match(String(ev.message), /no-such-class/);
     assert.equal(await getRB('prio-deployment', 'apps'), undefined);
+  });
+});
+
+describe('ResourceDetector with the real interpreter', () => {
+  let env: TestApiServer;
+  let client: ObjectClient;
+  let factory: SharedInformerFactory;
+  const stop = new AbortController();
+  let running: Promise<void>;
+
+  before(async () => {
+    env = await startTestApiServer();
+    client = env.client();
+    await client.resource(NAMESPACES).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }).catch(() => undefined);
+    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    factory = new SharedInformerFactory(client, { logger });
+    const interpreter = newInformerBackedInterpreter(factory, logger);
+    const detector = new ResourceDetector({ client, informers: factory, logger, interpreter, discoveryPeriodMs: 500 });
+    factory.start();
+    running = detector.run(stop.signal);
+  });
+
+  after(async () => {
+    stop.abort();
+    await running;
+    await factory?.stop();
+    await env?.cleanup();
+  });
+
+  test('a ResourceInterpreterCustomization created after the template re-evaluates its replicas', async () => {
+    await client.resource(CUSTOMRESOURCEDEFINITIONS).create({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'workloads.apps.example.io' },
+      spec: {
+        group: 'apps.example.io',
+        names: { kind: 'Workload', listKind: 'WorkloadList', plural: 'workloads', singular: 'workload' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    } as KubeObject);
+    const workloads = client.resource(gvr('apps.example.io', 'v1alpha1', 'workloads'));
+    await eventually('the Workload kind served', async () =>
+      workloads.create({ apiVersion: 'apps.example.io/v1alpha1', kind: 'Workload', metadata: { name: 'w', namespace: 'default' }, spec: { replicas: 4 } } as KubeObject).then(
+        () => true,
+        () => false,
+      ),
+    );
+    await client.resource(PROPAGATION_POLICIES).create(pp('w-pp', 'default', [{ apiVersion: 'apps.example.io/v1alpha1', kind: 'Workload', name: 'w' }]));
+    const before = await eventually('the binding, without replicas (no interpreter knows Workload yet)', () =>
+      client.resource<ResourceBinding>(RESOURCE_BINDINGS).getOrUndefined('w-workload', { namespace: 'default' }),
+    );
+    assert.ok(!before.spec.replicas, `replicas ${before.spec.replicas}`);
+
+    await client.resource(RESOURCE_INTERPRETER_CUSTOMIZATIONS).create({
+      apiVersion: 'config.karmada.io/v1alpha1',
+      kind: 'ResourceInterpreterCustomization',
+      metadata: { name: 'workload' },
+      spec: {
+        target: { apiVersion: 'apps.example.io/v1alpha1', kind: 'Workload' },
+        customizations: { replicaResource: { luaScript: 'function GetReplicas(obj)\n  return obj.spec.replicas, {}\nend' } },
+      },
+    } as KubeObject);
+    await eventually('replicas from the customization', async () => (await client.resource<ResourceBinding>(RESOURCE_BINDINGS).get('w-workload', { namespace: 'default' })).spec.replicas === 4);
   });
 });

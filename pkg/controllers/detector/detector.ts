@@ -58,6 +58,7 @@ import {
   PRIORITY_CLASSES,
   PROPAGATION_POLICIES,
   RESOURCE_BINDINGS,
+  RESOURCE_INTERPRETER_CUSTOMIZATIONS,
 } from './gvrs.js';
 import { parsePolicyKey, parseTemplateKey, policyKey, templateKey } from './keys.js';
 import { candidateIndexValues, DEPENDS_INDEX, dependsIndex, SELECTS_INDEX, selectsIndex } from './policyindex.js';
@@ -209,6 +210,20 @@ export class ResourceDetector implements Runnable {
     this.crb.addEventHandler({ onDelete: onBindingDelete });
     // new CRDs become watchable template kinds without waiting for the periodic discovery
     this.crds.addEventHandler({ onAdd: () => this.scheduleDiscovery(), onUpdate: () => this.scheduleDiscovery() });
+    // a ResourceInterpreterCustomization changes what the interpreter says of its kind (replicas,
+    // requirements): re-evaluate that kind's templates, whatever order the user applied things in
+    // (upstream waits for the next template change)
+    const customizations = inf.informerFor(RESOURCE_INTERPRETER_CUSTOMIZATIONS);
+    const onCustomization = (ric: KubeObject) => this.requeueKind((ric as { spec?: { target?: { apiVersion?: string; kind?: string } } }).spec?.target);
+    customizations.addEventHandler({
+      onAdd: onCustomization,
+      onUpdate: (oldRic, newRic) => {
+        if (oldRic.metadata?.generation === newRic.metadata?.generation) return;
+        onCustomization(oldRic);
+        onCustomization(newRic);
+      },
+      onDelete: onCustomization,
+    });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -286,6 +301,13 @@ export class ResourceDetector implements Runnable {
     });
     informer.start();
     this.log.info({ resource: gvrString(g), kind }, 'watching resource templates');
+  }
+
+  /** Every template of apiVersion/kind, as if Karmada had changed them (Lazy policies wait). */
+  private requeueKind(target: { apiVersion?: string; kind?: string } | undefined): void {
+    const tk = target?.apiVersion && target.kind ? this.kinds.get(`${target.apiVersion}|${target.kind}`) : undefined;
+    if (!tk) return;
+    for (const obj of tk.informer.indexer.list()) this.enqueueTemplateObject(tk, obj, false);
   }
 
   private enqueueTemplateKey(key: string, userChange: boolean): void {

@@ -8,5 +8,6 @@ export {
   OVERRIDE_POLICIES,
   PROPAGATION_POLICIES,
   RESOURCE_BINDINGS,
+  RESOURCE_INTERPRETER_CUSTOMIZATIONS,
 } from '../../util/clusterapi.js';
 export const PRIORITY_CLASSES = gvr('scheduling.k8s.io', 'v1', 'priorityclasses', false);
