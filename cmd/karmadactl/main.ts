@@ -6,8 +6,11 @@ import { cordonCommand, uncordonCommand } from '../../pkg/karmadactl/cordon/cord
 import { getCommand } from '../../pkg/karmadactl/get/get.js';
 import { interpretCommand } from '../../pkg/karmadactl/interpret/interpret.js';
 import { joinCommand } from '../../pkg/karmadactl/join/join.js';
+import { registerCommand } from '../../pkg/karmadactl/register/register.js';
 import { taintCommand } from '../../pkg/karmadactl/taint/taint.js';
+import { tokenCommand } from '../../pkg/karmadactl/token/token.js';
 import { unjoinCommand } from '../../pkg/karmadactl/unjoin/unjoin.js';
+import { unregisterCommand } from '../../pkg/karmadactl/unregister/unregister.js';
 import { describeError } from '../../pkg/karmadactl/util/factory.js';
 
 const program = new Command('karmadactl')
@@ -18,7 +21,7 @@ const program = new Command('karmadactl')
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? str : `error: ${str.charAt(0).toLowerCase()}${str.slice(1)}`) });
 
-for (const make of [getCommand, joinCommand, unjoinCommand, cordonCommand, uncordonCommand, taintCommand, interpretCommand]) {
+for (const make of [getCommand, joinCommand, unjoinCommand, tokenCommand, registerCommand, unregisterCommand, cordonCommand, uncordonCommand, taintCommand, interpretCommand]) {
   program.addCommand(make().exitOverride().configureOutput({ outputError: (str, write) => write(str) }));
 }
 

@@ -24,6 +24,7 @@ import { GracefulEvictionController } from './gracefuleviction/controller.js';
 import { NoExecuteTaintManager } from './taintmanager/controller.js';
 import { ClusterTaintPolicyController } from './clustertaintpolicy/controller.js';
 import { WorkStatusController } from './workstatus/controller.js';
+import { AgentCSRApprovingController } from './agentcsrapproving/controller.js';
 import { newInformerBackedInterpreter } from '../resourceinterpreter/index.js';
 import type { ResourceInterpreter } from '../resourceinterpreter/interface.js';
 import { RESTMapper } from '../runtime/restmapper.js';
@@ -167,6 +168,12 @@ export const CONTROLLERS: ControllerDescriptor[] = [
     name: 'applicationFailover',
     enabledByDefault: true,
     create: (ctx) => new ApplicationFailoverController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
+  },
+  {
+    // approves the CSRs of `karmadactl register` and of agents renewing their certificates
+    name: 'agentcsrapproving',
+    enabledByDefault: true,
+    create: (ctx) => new AgentCSRApprovingController({ client: ctx.client, informers: ctx.informers, logger: ctx.logger }),
   },
   {
     name: 'workloadRebalancer',

@@ -19,3 +19,4 @@ export {
 } from './certs.js';
 export { type LoadOrCreatePKIOptions, type PKI, type PKILogger, DEFAULT_SERVING_HOSTS, PKI_FILES, loadOrCreatePKI } from './store.js';
 export { type BuildKubeconfigOptions, type KubeconfigUser, buildKubeconfig, writeKubeconfig } from './kubeconfig.js';
+export { type CreateCSROptions, type CSRAndKey, type ParsedCSR, createCSR, parseCSR } from './csr.js';

@@ -164,7 +164,7 @@ describe('cluster lifecycle (in-process)', () => {
       });
       assert.equal(lost.status?.conditions?.find((x) => x.type === 'Ready')?.reason, 'ClusterStatusUnknown');
       // unjoin refuses Pull clusters
-      await assert.rejects(runUnjoin({ clusterName: 'pull1', karmada, io: quiet }), /cluster pull1 is in Pull mode; use karmadactl unregister/);
+      await assert.rejects(runUnjoin({ clusterName: 'pull1', karmada, io: quiet }), /cluster pull1 is a Pull cluster; use karmadactl unregister/);
       await karmada.resource(CLUSTERS).delete('pull1');
       await eventually('pull1 gone', async () => (await getCluster('pull1')) === undefined);
     } finally {

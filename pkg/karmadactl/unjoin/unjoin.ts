@@ -42,7 +42,7 @@ export async function runUnjoin(opts: UnjoinOptions): Promise<void> {
   const clusters = opts.karmada.resource<Cluster>(CLUSTERS);
   const cluster = await clusters.getOrUndefined(name);
   if (!cluster && !opts.member) throw new CommandError(`cluster "${name}" not found`);
-  if (cluster?.spec?.syncMode === 'Pull') throw new CommandError(`cluster ${name} is in Pull mode; use karmadactl unregister`);
+  if (cluster?.spec?.syncMode === 'Pull') throw new CommandError(`cluster ${name} is a Pull cluster; use karmadactl unregister`);
   if (opts.dryRun) {
     io.err(`dry run: would delete cluster ${name}, its secrets${opts.member ? ', and the service accounts, RBAC and namespace join created in the member' : ''}`);
     io.out(`cluster(${name}) is unjoined successfully (dry run)`);
