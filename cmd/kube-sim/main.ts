@@ -31,6 +31,8 @@ interface Flags {
   podEvictionTimeout: string;
   jobDuration: string;
   podStartupDelay: string;
+  deviceReportPeriod: string;
+  deviceReportDelay: string;
   clusters?: number;
   namePrefix: string;
   basePort?: number;
@@ -66,7 +68,14 @@ const program = new Command('kube-sim')
   .option('--provider <name>', 'cloud provider (node label kube-sim.karmada.io/provider and spec.providerID)')
   .option('--region <region>', 'topology.kubernetes.io/region of the nodes')
   .option('--zone <zones>', 'topology.kubernetes.io/zone of the nodes; comma-separated zones are used round-robin')
-  .option('--edge-nodes <n>', 'additional KubeEdge-style edge nodes (<name>-edge-node-<i>, labelled node-role.kubernetes.io/edge="")', int('--edge-nodes', 0), 0)
+  .option(
+    '--edge-nodes <n>',
+    'additional KubeEdge edge nodes (<name>-edge-node-<i>, labelled node-role.kubernetes.io/edge=""); with N > 0 the cluster also serves the devices.kubeedge.io/v1beta1 Device and DeviceModel CRDs and runs a simulated device mapper',
+    int('--edge-nodes', 0),
+    0,
+  )
+  .option('--device-report-period <duration>', 'how often the simulated mapper refreshes an online Device\'s status.lastOnlineTime', '30s')
+  .option('--device-report-delay <duration>', 'time from a new desired twin value to the simulated mapper reporting it', '0s')
   .option('--data-dir <dir>', 'directory for the PKI and the SQLite store (default: a temp dir removed on exit); with --clusters, one sub-directory per cluster and a shared DIR/pki')
   .option('--kubeconfig-out <file>', 'write an admin kubeconfig (server https://127.0.0.1:PORT, context named after the cluster) once the cluster is ready; with --clusters, one file with a context per cluster')
   .option('--kubeconfig-dir <dir>', 'also write <dir>/<name>.config for each cluster')
@@ -98,9 +107,18 @@ Pod behaviour:
   kube-sim.karmada.io/exit-code=1              exit code when they finish (Failed; restartPolicy Always restarts)
   Nodes created through the API (kubectl apply -f node.yaml) become Ready with the default capacity.
 
+KubeEdge (--edge-nodes N > 0):
+  Devices whose spec.nodeName is an edge node get a status from the simulated mapper: state "online" while
+  the node is Ready (status.lastOnlineTime refreshed every --device-report-period; status.twins[] echo each
+  property's desired value as reported after --device-report-delay, with observedDesired), "offline" while
+  it is failed (annotate the edge node as above; twins keep their last values), "unknown" without a
+  nodeName or on a non-edge node.
+  kubectl get devices,devicemodels -A
+
 Examples:
   kube-sim --name member1 --port 6443 --nodes 3 --kubeconfig-out member1.config
   kubectl --kubeconfig member1.config get nodes
+  kube-sim --name member3 --nodes 2 --edge-nodes 2 --kubeconfig-out member3.config
   kube-sim --clusters 20 --nodes 100 --base-port 7001 --kubeconfig-out members.config`,
   )
   .action(async (flags: Flags) => {
@@ -121,6 +139,8 @@ Examples:
       podEvictionTimeoutSeconds: Math.ceil(durationMs('--pod-eviction-timeout', flags.podEvictionTimeout) / 1000),
       jobDurationMs: durationMs('--job-duration', flags.jobDuration),
       podStartupDelayMs: durationMs('--pod-startup-delay', flags.podStartupDelay),
+      deviceReportPeriodMs: durationMs('--device-report-period', flags.deviceReportPeriod),
+      deviceReportDelayMs: durationMs('--device-report-delay', flags.deviceReportDelay),
       logger,
     };
     const multi = flags.clusters !== undefined;

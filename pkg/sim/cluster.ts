@@ -22,6 +22,7 @@ import { DeploymentController } from './deployment.js';
 import { EndpointsController } from './endpoints.js';
 import { InformerFactory } from './informer.js';
 import { JobController, jobAdmission } from './job.js';
+import { DeviceMapperController, installKubeEdgeCRDs, type EdgeKinds } from './kubeedge.js';
 import { KubeletController } from './kubelet.js';
 import { defaultTolerationSeconds, NodeController } from './nodes.js';
 import { ReplicaSetController } from './replicaset.js';
@@ -66,6 +67,8 @@ export function simConfig(opts: SimClusterOptions): SimConfig {
     podEvictionTimeoutSeconds: opts.podEvictionTimeoutSeconds ?? 30,
     jobDurationMs: opts.jobDurationMs ?? 1000,
     podStartupDelayMs: opts.podStartupDelayMs ?? 0,
+    deviceReportPeriodMs: opts.deviceReportPeriodMs ?? 30_000,
+    deviceReportDelayMs: opts.deviceReportDelayMs ?? 0,
   };
 }
 
@@ -156,6 +159,16 @@ export class SimCluster {
       if (tempDir) rmSync(dataDir, { recursive: true, force: true });
       throw err;
     }
+    // A KubeEdge cluster serves the device CRDs from the start, as keadm installs them with cloudcore.
+    let edgeKinds: EdgeKinds | undefined;
+    try {
+      if (config.edgeNodes > 0) edgeKinds = await installKubeEdgeCRDs(server.registry, server.store, CONTROLLER_USER);
+    } catch (err) {
+      await server.stop();
+      if (!opts.storage) await storage.close();
+      if (tempDir) rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
     const informers = new InformerFactory(server.store, logger);
     const ctx: SimContext = {
       config,
@@ -181,6 +194,7 @@ export class SimCluster {
       new LoadBalancerController(ctx),
       new ServiceAccountController(ctx),
     ];
+    if (edgeKinds) controllers.push(new DeviceMapperController(ctx, edgeKinds));
     await informers.start();
     for (const c of controllers) await c.prepare();
     for (const c of controllers) c.start();

@@ -30,6 +30,10 @@ export interface SimConfig {
   jobDurationMs: number;
   /** Delay between a pod's binding and its containers running (ms). */
   podStartupDelayMs: number;
+  /** KubeEdge mapper: a Device's status.lastOnlineTime is refreshed at most this often (ms). */
+  deviceReportPeriodMs: number;
+  /** KubeEdge mapper: time from a new desired twin value to its reported echo (ms). */
+  deviceReportDelayMs: number;
 }
 
 export interface Kinds {

@@ -110,6 +110,9 @@ export const ClusterStatusSchema = z.object({
   apiEnablements: z.array(APIEnablementSchema).describe('APIEnablements represents the list of APIs installed in the member cluster.').optional(),
   conditions: z.array(ConditionSchema).describe('Conditions is an array of current cluster conditions (Ready, CompleteAPIEnablements).').optional(),
   nodeSummary: NodeSummarySchema.describe('NodeSummary represents the summary of nodes status in the member cluster.').optional(),
+  // This project's extension beside nodeSummary (not in upstream Karmada): KubeEdge edge nodes, set by
+  // pkg/edge's edgeClusterStatus for clusters running KubeEdge, absent otherwise.
+  edgeNodeSummary: NodeSummarySchema.describe('EdgeNodeSummary represents the summary of KubeEdge edge nodes (node-role.kubernetes.io/edge) in the member cluster; absent when the cluster has none.').optional(),
   resourceSummary: ResourceSummarySchema.describe('ResourceSummary represents the summary of resources in the member cluster.').optional(),
   remedyActions: z.array(z.string()).describe('RemedyActions represents the remedy actions that need to be performed on the cluster.').optional(),
 });
