@@ -17,6 +17,8 @@ export interface SharedInformerOptions<T extends KubeObject> {
   transform?: (obj: KubeObject) => T;
   /** Added to the shared informer's indexer when missing. */
   indexers?: Record<string, IndexFunc<T>>;
+  /** A saved cache to resume from (see InformerOptions.initialState); only the call that creates the informer uses it. */
+  initialState?: { items: T[]; resourceVersion: string };
 }
 
 export type InformerDefaults = Pick<InformerOptions<KubeObject>, 'backoff' | 'watchdogMs' | 'resyncPeriodMs' | 'pageSize' | 'watchTimeoutSeconds'> & { logger?: Logger };
@@ -37,9 +39,12 @@ export class SharedInformerFactory {
       inf = new Informer<T>({ ...this.defaults, client: this.client, gvr, ...opts });
       this.informers.set(key, inf as unknown as Informer<KubeObject>);
       if (this.started) inf.start();
-    } else if (opts.indexers) {
-      const missing = Object.fromEntries(Object.entries(opts.indexers).filter(([name]) => !inf!.indexer.hasIndex(name)));
-      if (Object.keys(missing).length) inf.indexer.addIndexers(missing);
+    } else {
+      if (opts.initialState) this.defaults.logger?.debug({ informer: key }, 'informer already exists; its initialState is ignored');
+      if (opts.indexers) {
+        const missing = Object.fromEntries(Object.entries(opts.indexers).filter(([name]) => !inf!.indexer.hasIndex(name)));
+        if (Object.keys(missing).length) inf.indexer.addIndexers(missing);
+      }
     }
     return inf;
   }

@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ObjectClient } from './client.js';
+import { SharedInformerFactory } from './factory.js';
 import { CONFIGMAPS, NAMESPACES } from './gvr.js';
 import { indexByLabel } from './indexer.js';
 import { Informer } from './informer.js';
@@ -129,6 +130,111 @@ describe('Informer against karmada-apiserver', () => {
     assert.ok(rec.adds.includes('c3'));
     await inf.stop();
   });
+
+  /** Lists the namespace once, as a pull agent's store would have saved it. */
+  async function savedState(): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const first = new Informer({ client, gvr: CONFIGMAPS, namespace: 'inf' });
+    first.start();
+    assert.equal(await first.waitForSync(10_000), true);
+    await first.stop();
+    return { items: first.indexer.list(), resourceVersion: first.resourceVersion };
+  }
+
+  test('initialState: synced before any request (server down), then a watch from the saved resourceVersion brings what changed meanwhile', async () => {
+    const cms = client.resource(CONFIGMAPS);
+    await cms.create(cm('s1', '1'));
+    await cms.create(cm('s2', '1'));
+    const saved = await savedState();
+    await env.stop();
+    await env.withSideServer(async (side) => {
+      const c = side.resource(CONFIGMAPS);
+      await c.patch('s1', { data: { v: '2' } }, { namespace: 'inf' });
+      await c.delete('s2', { namespace: 'inf' });
+      await c.create(cm('s3', '1'));
+    });
+    const inf = new Informer({ client, gvr: CONFIGMAPS, namespace: 'inf', backoff: { initialMs: 50, maxMs: 200 }, initialState: saved });
+    assert.equal(inf.hasSynced(), true);
+    assert.equal(inf.resourceVersion, saved.resourceVersion);
+    assert.equal(dataOf(inf, 's1'), '1');
+    const rec = record(inf);
+    const mine = (names: string[]) => names.filter((n) => n.startsWith('s')).sort();
+    assert.deepEqual(mine(rec.adds), ['s1', 's2'], 'a handler gets the restored cache replayed as adds');
+    inf.start();
+    try {
+      assert.equal(await inf.waitForSync(0), true);
+      await until('a failed attempt while the server is down', () => inf.stats.errors > 0);
+      assert.deepEqual(mine(inf.indexer.list().map((o) => o.metadata!.name!)), ['s1', 's2'], 'the cache is kept while the server is down');
+      await env.start();
+      await until('convergence', () => dataOf(inf, 's1') === '2' && !inf.indexer.has('inf/s2') && inf.indexer.has('inf/s3'));
+      assert.equal(inf.stats.lists, 0, 'resumed with a watch, no list');
+      assert.ok(rec.updates.includes('s1'));
+      assert.deepEqual(mine(rec.deletes), ['s2']);
+      assert.ok(rec.adds.includes('s3'));
+    } finally {
+      await env.start();
+      await inf.stop();
+    }
+    for (const n of ['s1', 's3']) await cms.delete(n, { namespace: 'inf' });
+  });
+
+  test('initialState with an expired resourceVersion relists, emitting add/update/delete differences', async () => {
+    const cms = client.resource(CONFIGMAPS);
+    await cms.create(cm('e1', '1'));
+    await cms.create(cm('e2', '1'));
+    const saved = await savedState();
+    await cms.patch('e1', { data: { v: '2' } }, { namespace: 'inf' });
+    await cms.delete('e2', { namespace: 'inf' });
+    await cms.create(cm('e3', '1'));
+    // a restart empties the server's watch cache, so the compacted history is really gone
+    await env.stop();
+    await env.storage.compact(await env.storage.currentRevision());
+    await env.start();
+    const inf = new Informer({ client, gvr: CONFIGMAPS, namespace: 'inf', backoff: { initialMs: 50, maxMs: 200 }, initialState: saved });
+    const rec = record(inf);
+    inf.start();
+    try {
+      await until('convergence', () => dataOf(inf, 'e1') === '2' && !inf.indexer.has('inf/e2') && inf.indexer.has('inf/e3'));
+      assert.equal(inf.stats.expiredRelists, 1);
+      assert.equal(inf.stats.lists, 1);
+      assert.deepEqual(rec.deletes.filter((n) => n.startsWith('e')), ['e2']);
+      assert.ok(rec.updates.includes('e1'));
+      assert.ok(rec.adds.includes('e3'));
+    } finally {
+      await inf.stop();
+    }
+    for (const n of ['e1', 'e3']) await cms.delete(n, { namespace: 'inf' });
+  });
+
+  test("initialState with resourceVersion '' lists at once; objects gone from the server are deleted", async () => {
+    const cms = client.resource(CONFIGMAPS);
+    await cms.create(cm('live', '1'));
+    const ghost: KubeObject = { ...cm('ghost', '1'), metadata: { name: 'ghost', namespace: 'inf', resourceVersion: '1', uid: 'u-ghost' } };
+    const inf = new Informer({ client, gvr: CONFIGMAPS, namespace: 'inf', initialState: { items: [ghost], resourceVersion: '' } });
+    const rec = record(inf);
+    assert.equal(inf.hasSynced(), true);
+    inf.start();
+    try {
+      await until('the list', () => inf.stats.lists === 1 && inf.indexer.has('inf/live'));
+      assert.deepEqual(rec.deletes, ['ghost']);
+      assert.equal(inf.stats.expiredRelists, 0);
+    } finally {
+      await inf.stop();
+    }
+    await cms.delete('live', { namespace: 'inf' });
+  });
+
+  test('SharedInformerFactory passes initialState to the informer it creates, and only to that one', async () => {
+    const factory = new SharedInformerFactory(client);
+    const a = { ...cm('fa', '1'), metadata: { name: 'fa', namespace: 'inf', resourceVersion: '5' } };
+    const b = { ...cm('fb', '1'), metadata: { name: 'fb', namespace: 'inf', resourceVersion: '6' } };
+    const inf = factory.informerFor(CONFIGMAPS, { namespace: 'inf', initialState: { items: [a], resourceVersion: '5' } });
+    assert.equal(inf.hasSynced(), true);
+    assert.equal(inf.resourceVersion, '5');
+    const again = factory.informerFor(CONFIGMAPS, { namespace: 'inf', initialState: { items: [b], resourceVersion: '6' } });
+    assert.equal(again, inf);
+    assert.deepEqual(inf.indexer.listKeys(), ['inf/fa']);
+    assert.equal(await factory.waitForSync(0), true);
+  });
 });
 
 describe('Informer against a misbehaving server', () => {
@@ -191,6 +297,33 @@ describe('Informer against a misbehaving server', () => {
     assert.equal(watchRequests[1]!.get('resourceVersion'), '15');
     assert.ok(inf.stats.watchdogRestarts >= 1);
     assert.equal(lists, 1);
+  });
+
+  test('a watch whose request is never answered (half-open peer) is restarted by the watchdog', async () => {
+    // accepts connections and never writes a byte, like a link that died without FIN or a stuck proxy
+    const sockets: net.Socket[] = [];
+    const blackhole = net.createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+      currentContext: 'ctx',
+    });
+    const rest = new RestClient(kc);
+    try {
+      const inf = new Informer({ client: rest, gvr: CONFIGMAPS, watchdogMs: 300, initialState: { items: [], resourceVersion: '7' } });
+      inf.start();
+      await until('a second watch request', () => sockets.length >= 2, 10_000);
+      await inf.stop();
+      assert.ok(inf.stats.watchdogRestarts >= 1, JSON.stringify(inf.stats));
+      assert.equal(inf.stats.lists, 0);
+    } finally {
+      rest.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => blackhole.close(r));
+    }
   });
 
   test('an ERROR 410 event makes it relist; a deleted object is reported', async () => {

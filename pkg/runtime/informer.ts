@@ -3,7 +3,10 @@
 //  - it never gives up: a watch that ends is resumed from the last resourceVersion; errors (server down,
 //    connection reset, 5xx) are retried with exponential backoff; "410 Gone"/"Expired" (history
 //    compacted) triggers a fresh list whose differences to the cache become add/update/delete events;
-//  - a watchdog restarts a watch that has been silent for too long (a dead connection without FIN);
+//  - a watchdog restarts a watch that has been silent for too long (a dead connection without FIN, or a
+//    peer that accepted the connection and never answers);
+//  - it can start from a saved state (initialState: a pull agent's cache persisted across restarts and
+//    outages): synced at once, then a watch resumes from the saved resourceVersion instead of a list;
 //  - bookmarks (allowWatchBookmarks) keep the resume point fresh when nothing changes;
 //  - the cache is an Indexer with custom indexes; handlers are meant to only enqueue keys.
 
@@ -43,6 +46,12 @@ export interface InformerOptions<T extends KubeObject> {
   transform?: (obj: KubeObject) => T;
   indexers?: Record<string, IndexFunc<T>>;
   logger?: Logger;
+  /**
+   * A cache saved earlier (e.g. by a pull agent's store): the cache starts filled and hasSynced() is true
+   * before any request; the loop first watches from resourceVersion and lists only when that is
+   * expired (410) or resourceVersion is ''. The objects are taken as they are (no transform).
+   */
+  initialState?: { items: T[]; resourceVersion: string };
 }
 
 export interface InformerStats {
@@ -62,7 +71,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly indexer: Indexer<T>;
   readonly gvr: GVR;
   readonly stats: InformerStats = { lists: 0, watches: 0, expiredRelists: 0, watchdogRestarts: 0, errors: 0, bookmarks: 0, events: 0 };
-  /** The last error the list/watch loop met (cleared by a successful list). */
+  /** The last error the list/watch loop met (cleared by a successful list or watch request). */
   lastError: unknown;
   private readonly rest: RestClient;
   private readonly handlers = new Set<EventHandler<T>>();
@@ -70,6 +79,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly backoff: Backoff;
   private readonly collectionPath: string;
   private lastRV = '';
+  private resumeFirst = false;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   private running: Promise<void> | undefined;
@@ -82,8 +92,15 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.gvr = opts.gvr;
     this.indexer = new Indexer<T>(opts.indexers ?? {});
     this.log = (opts.logger ?? pino({ level: 'silent' })).child({ informer: gvrString(opts.gvr), ...(opts.namespace ? { namespace: opts.namespace } : {}) });
-    this.backoff = new Backoff(opts.backoff);
+    // a wide jitter spreads the reconnects of many clients after a shared outage (no reconnect storm)
+    this.backoff = new Backoff({ jitter: 0.5, ...opts.backoff });
     this.collectionPath = resourcePath(opts.gvr, { namespace: opts.namespace });
+    if (opts.initialState) {
+      for (const obj of opts.initialState.items) this.indexer.upsert(obj);
+      this.lastRV = opts.initialState.resourceVersion;
+      this.synced = true;
+      this.resumeFirst = true;
+    }
   }
 
   /** Registers handlers; when the cache is already filled, replays its objects as adds. Returns an unsubscribe function. */
@@ -155,7 +172,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   // ---- the loop ----
 
   private async loop(signal: AbortSignal): Promise<void> {
-    let needList = true;
+    // a cache restored from initialState resumes with a watch (once: a later start lists as before)
+    let needList = !this.resumeFirst || !this.lastRV;
+    this.resumeFirst = false;
     let watchFailures = 0;
     while (!signal.aborted) {
       try {
@@ -270,19 +289,42 @@ export class Informer<T extends KubeObject = KubeObject> {
   private async watch(signal: AbortSignal): Promise<WatchOutcome> {
     this.stats.watches++;
     const timeoutSeconds = this.opts.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
-    const { response, abort } = await this.rest.send({
-      path: this.collectionPath,
-      query: {
-        watch: 'true',
-        resourceVersion: this.lastRV || undefined,
-        allowWatchBookmarks: 'true',
-        timeoutSeconds,
-        labelSelector: this.opts.labelSelector,
-        fieldSelector: this.opts.fieldSelector,
-      },
-      stream: true,
-      signal,
-    });
+    const watchdogMs = this.opts.watchdogMs ?? 150_000;
+    // A peer that accepted the connection and never answers (a half-open link, a stuck proxy) would hold
+    // the request forever: the watchdog also bounds the wait for the response head.
+    const reqAbort = new AbortController();
+    const onStop = () => reqAbort.abort();
+    signal.addEventListener('abort', onStop, { once: true });
+    let headTimedOut = false;
+    const headTimer = setTimeout(() => {
+      headTimedOut = true;
+      reqAbort.abort();
+    }, watchdogMs);
+    headTimer.unref();
+    let sent: Awaited<ReturnType<RestClient['send']>>;
+    try {
+      sent = await this.rest.send({
+        path: this.collectionPath,
+        query: {
+          watch: 'true',
+          resourceVersion: this.lastRV || undefined,
+          allowWatchBookmarks: 'true',
+          timeoutSeconds,
+          labelSelector: this.opts.labelSelector,
+          fieldSelector: this.opts.fieldSelector,
+        },
+        stream: true,
+        signal: reqAbort.signal,
+      });
+    } catch (err) {
+      signal.removeEventListener('abort', onStop);
+      if (headTimedOut && !signal.aborted) return 'watchdog';
+      throw err;
+    } finally {
+      clearTimeout(headTimer);
+    }
+    signal.removeEventListener('abort', onStop);
+    const { response, abort } = sent;
     if (response.statusCode !== 200) {
       const chunks: Buffer[] = [];
       for await (const c of response) chunks.push(c as Buffer);
@@ -290,7 +332,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       if (err.code === 410) return 'expired';
       throw err;
     }
-    const watchdogMs = this.opts.watchdogMs ?? 150_000;
+    this.lastError = undefined;
     return new Promise<WatchOutcome>((resolve) => {
       let outcome: WatchOutcome = 'closed';
       let buf = '';

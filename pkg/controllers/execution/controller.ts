@@ -42,6 +42,7 @@ import {
 } from './conditions.js';
 import { memberObjectChanged } from './needsupdate.js';
 import { ObjectWatcher } from './objectwatcher.js';
+import { directWorkStatusWriter, type WorkStatusWriter } from './statuswriter.js';
 import { clusterChangedForWorks, clusterOfWork, workKeyOfMemberObject, workSpecChanged } from './workref.js';
 
 export const EXECUTION_CONTROLLER_NAME = 'execution';
@@ -62,6 +63,8 @@ export interface ExecutionControllerOptions {
   workNamespace?: string;
   /** Shares the version record with another component (default: a new ObjectWatcher). */
   objectWatcher?: ObjectWatcher;
+  /** Where Work conditions are written (default: a status patch now; a karmada-agent: its durable outbox). */
+  statusWriter?: WorkStatusWriter;
 }
 
 /** The Work as an event's involvedObject (cached list items may lack apiVersion/kind). */
@@ -77,16 +80,21 @@ export class ExecutionController implements Runnable {
   private readonly controller: Controller;
   private readonly recorder: EventRecorder;
   private readonly log: Logger;
+  private readonly writeStatus: WorkStatusWriter;
 
   constructor(private readonly opts: ExecutionControllerOptions) {
     this.log = (opts.logger ?? pino({ level: 'silent' })).child({ controller: this.name });
+    this.writeStatus = opts.statusWriter ?? directWorkStatusWriter(opts.client);
     this.works = opts.informers.informerFor<Work>(WORKS, { namespace: opts.workNamespace, indexers: { [NAMESPACE_INDEX]: indexByNamespace } });
     this.members = opts.members ?? sharedPushMemberClusters({ client: opts.client, informers: opts.informers, logger: opts.logger });
     this.objectWatcher = opts.objectWatcher ?? new ObjectWatcher({ interpreter: opts.interpreter, logger: this.log });
     this.recorder = opts.recorder ?? new EventRecorder({ client: opts.client, component: EXECUTION_CONTROLLER_COMPONENT, logger: this.log });
     this.controller = new Controller({ name: this.name, workers: opts.workers ?? 10, logger: opts.logger, reconcile: (key) => this.reconcile(key) })
       .watch(this.works, { add: (w) => clusterOfWork(w) !== undefined, update: workSpecChanged, delete: () => false })
-      .watch(this.members.clusters, { mapKeys: (c) => this.workKeysOfCluster(c.metadata?.name ?? ''), update: clusterChangedForWorks });
+      .watch(this.members.clusters, {
+        mapKeys: (c) => this.workKeysOfCluster(c.metadata?.name ?? ''),
+        update: (o, n) => clusterChangedForWorks(o, n) || this.isReady(o) !== this.isReady(n),
+      });
     // only to have the credentials cache started and synced before the workers run
     if (this.members.secrets) this.controller.watch(this.members.secrets, { mapKeys: () => [] });
     this.members.clusters.addEventHandler({ onDelete: (c) => this.objectWatcher.forgetCluster(c.metadata?.name ?? '') });
@@ -100,6 +108,11 @@ export class ExecutionController implements Runnable {
     } finally {
       await this.members.release();
     }
+  }
+
+  /** The source's own readiness when it has one (an agent knows its member better than the Cluster's condition). */
+  private isReady(cluster: Cluster): boolean {
+    return this.members.ready?.(cluster) ?? isClusterReady(cluster);
   }
 
   private workKeysOfCluster(cluster: string): string[] {
@@ -140,7 +153,7 @@ export class ExecutionController implements Runnable {
       if (await this.writeConditions(work, [dispatching])) this.recorder.emit(workRef(work), 'Normal', EVENT_REASON_WORK_DISPATCHING, dispatching.message!);
       return {};
     }
-    if (!isClusterReady(cluster)) {
+    if (!this.isReady(cluster)) {
       // Leave an applied Work's condition alone (its objects are still there); tell about a new one.
       const updates = [dispatching];
       if (!findCondition(work.status?.conditions, WORK_CONDITION_APPLIED)) updates.push(appliedFailedCondition(`cluster(${clusterName}) not ready`));
@@ -179,7 +192,7 @@ export class ExecutionController implements Runnable {
   /** Deletes (or releases) the member objects of a Work being deleted, when the cluster can be reached. */
   private async handleWorkDelete(work: Work, cluster: Cluster | undefined): Promise<void> {
     const key = `${work.metadata?.namespace}/${work.metadata?.name}`;
-    if (!cluster || !isClusterReady(cluster)) {
+    if (!cluster || !this.isReady(cluster)) {
       this.log.info({ work: key, cluster: clusterOfWork(work) }, 'cluster gone or not ready; releasing the work without touching the member');
       return;
     }
@@ -196,13 +209,7 @@ export class ExecutionController implements Runnable {
   private async writeConditions(work: Work, updates: StatusCondition[]): Promise<boolean> {
     const next = mergeConditions(work.status?.conditions as StatusCondition[] | undefined, updates);
     if (!next) return false;
-    try {
-      await this.opts.client.resource<Work>(WORKS).patchStatus(work.metadata!.name!, { status: { conditions: next } }, { namespace: work.metadata?.namespace });
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
-    }
-    return true;
+    return this.writeStatus(work, { conditions: next });
   }
 
   private async addFinalizer(work: Work): Promise<void> {

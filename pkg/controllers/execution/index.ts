@@ -6,4 +6,5 @@ export * from './controller.js';
 export * from './needsupdate.js';
 export * from './objectwatcher.js';
 export * from './retain.js';
+export * from './statuswriter.js';
 export * from './workref.js';

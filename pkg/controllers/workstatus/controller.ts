@@ -17,12 +17,12 @@ import { EventRecorder } from '../../runtime/events.js';
 import type { SharedInformerFactory } from '../../runtime/factory.js';
 import { indexByNamespace, NAMESPACE_INDEX } from '../../runtime/indexer.js';
 import { errText, type Informer } from '../../runtime/informer.js';
-import { isNotFound } from '../../runtime/rest.js';
 import type { KubeObject } from '../../runtime/types.js';
 import type { ResourceInterpreter } from '../../resourceinterpreter/interface.js';
 import { WORKS } from '../../util/clusterapi.js';
 import type { MemberCluster, MemberSource } from '../../util/memberinformer/member.js';
 import { sharedPushMemberClusters } from '../../util/memberinformer/pushmembers.js';
+import { directWorkStatusWriter, type WorkStatusWriter } from '../execution/statuswriter.js';
 import { clusterChangedForWorks, clusterOfWork, workKeyOfMemberObject } from '../execution/workref.js';
 import { collectManifestStatuses, manifestStatusesEqual } from './reflect.js';
 
@@ -43,6 +43,8 @@ export interface WorkStatusControllerOptions {
   workNamespace?: string;
   /** How long one sync waits for a member cache's first list (default 5 s). */
   cacheSyncTimeoutMs?: number;
+  /** Where manifestStatuses are written (default: a status patch now; a karmada-agent: its durable outbox). */
+  statusWriter?: WorkStatusWriter;
 }
 
 function appliedStatus(w: Work): string | undefined {
@@ -56,9 +58,11 @@ export class WorkStatusController implements Runnable {
   private readonly controller: Controller;
   private readonly recorder: EventRecorder;
   private readonly log: Logger;
+  private readonly writeStatus: WorkStatusWriter;
 
   constructor(private readonly opts: WorkStatusControllerOptions) {
     this.log = (opts.logger ?? pino({ level: 'silent' })).child({ controller: this.name });
+    this.writeStatus = opts.statusWriter ?? directWorkStatusWriter(opts.client);
     this.works = opts.informers.informerFor<Work>(WORKS, { namespace: opts.workNamespace, indexers: { [NAMESPACE_INDEX]: indexByNamespace } });
     this.members = opts.members ?? sharedPushMemberClusters({ client: opts.client, informers: opts.informers, logger: opts.logger });
     this.recorder = opts.recorder ?? new EventRecorder({ client: opts.client, component: WORK_STATUS_CONTROLLER_COMPONENT, logger: this.log });
@@ -69,7 +73,11 @@ export class WorkStatusController implements Runnable {
         update: (o, n) => o.metadata?.generation !== n.metadata?.generation || appliedStatus(o) !== appliedStatus(n),
         delete: () => false,
       })
-      .watch(this.members.clusters, { mapKeys: (c) => this.workKeysOfCluster(c.metadata?.name ?? ''), update: clusterChangedForWorks, delete: () => false });
+      .watch(this.members.clusters, {
+        mapKeys: (c) => this.workKeysOfCluster(c.metadata?.name ?? ''),
+        update: (o, n) => clusterChangedForWorks(o, n) || this.isReady(o) !== this.isReady(n),
+        delete: () => false,
+      });
     // only to have the credentials cache started and synced before the workers run
     if (this.members.secrets) this.controller.watch(this.members.secrets, { mapKeys: () => [] });
     this.members.informerManager.addEventHandler((ev) => {
@@ -87,6 +95,11 @@ export class WorkStatusController implements Runnable {
     }
   }
 
+  /** The source's own readiness when it has one (an agent knows its member better than the Cluster's condition). */
+  private isReady(cluster: Cluster): boolean {
+    return this.members.ready?.(cluster) ?? isClusterReady(cluster);
+  }
+
   private workKeysOfCluster(cluster: string): string[] {
     if (!cluster) return [];
     return this.works.indexer.indexKeys(NAMESPACE_INDEX, executionNamespace(cluster));
@@ -100,7 +113,7 @@ export class WorkStatusController implements Runnable {
     const cluster: Cluster | undefined = clusterName ? this.members.clusters.indexer.get(clusterName) : undefined;
     if (!cluster || !this.members.serves(cluster)) return {};
     // the member caches may be stale while the cluster is not Ready; its turning Ready re-enqueues
-    if (!isClusterReady(cluster)) return {};
+    if (!this.isReady(cluster)) return {};
 
     let member: MemberCluster;
     try {
@@ -119,14 +132,7 @@ export class WorkStatusController implements Runnable {
     });
     if (pending) return { requeue: true };
     if (manifestStatusesEqual(statuses, work.status?.manifestStatuses)) return {};
-    try {
-      await this.opts.client
-        .resource<Work>(WORKS)
-        .patchStatus(work.metadata!.name!, { status: { manifestStatuses: statuses.length ? statuses : null } }, { namespace: work.metadata?.namespace });
-    } catch (err) {
-      if (isNotFound(err)) return {};
-      throw err;
-    }
+    await this.writeStatus(work, { manifestStatuses: statuses.length ? statuses : null });
     return {};
   }
 }

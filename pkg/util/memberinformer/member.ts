@@ -40,6 +40,12 @@ export interface MemberSource {
   readonly informerManager: MultiClusterInformerManager;
   /** Whether this source handles the cluster's Works (e.g. only Push clusters). */
   serves(cluster: Cluster): boolean;
+  /**
+   * Whether the member can be worked on; when present the controllers use it instead of isClusterReady.
+   * A karmada-agent knows its member is reachable even while its Cluster reads Ready=Unknown (the control
+   * plane marks it so when the agent's lease lapses during an outage, and the agent's cache keeps that).
+   */
+  ready?(cluster: Cluster): boolean;
   member(cluster: Cluster): Promise<MemberCluster>;
   /** A controller starts using the source; release stops caches and clients after the last user. */
   acquire(): void;
