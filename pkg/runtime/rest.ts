@@ -86,13 +86,16 @@ export class RestClient {
   private prepared: Prepared | undefined;
   private preparing: Promise<Prepared> | undefined;
   private closed = false;
+  private kc: KubeConfig;
+  /** Bumped by reloadCredentials so that a preparation started before it is not kept. */
+  private generation = 0;
+  /** Connection pools of earlier credentials whose requests and watches are still finishing. */
+  private readonly retired = new Set<http.Agent>();
 
-  constructor(
-    readonly kubeConfig: KubeConfig,
-    opts: RestClientOptions = {},
-  ) {
+  constructor(kubeConfig: KubeConfig, opts: RestClientOptions = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error(`kubeconfig has no cluster for context "${kubeConfig.getCurrentContext()}"`);
+    this.kc = kubeConfig;
     this.server = cluster.server.replace(/\/+$/, '');
     this.userAgent = opts.userAgent ?? 'karmada-ts';
     this.timeoutMs = opts.timeoutMs ?? 30_000;
@@ -116,42 +119,75 @@ export class RestClient {
     return new RestClient(RestClient.loadKubeConfig(file, context), opts);
   }
 
+  /** The kubeconfig in use (replaced by reloadCredentials). */
+  get kubeConfig(): KubeConfig {
+    return this.kc;
+  }
+
+  /**
+   * Switches to the credentials (client certificate, token, CA) of another kubeconfig for the same
+   * server, e.g. after a certificate rotation: new requests use a new connection pool; requests and
+   * watches under way finish on their old connections.
+   */
+  reloadCredentials(kubeConfig: KubeConfig): void {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error(`kubeconfig has no cluster for context "${kubeConfig.getCurrentContext()}"`);
+    const server = cluster.server.replace(/\/+$/, '');
+    if (server !== this.server) throw new Error(`the new kubeconfig points at ${server}, not ${this.server}; build a new client for another server`);
+    const old = this.agent;
+    this.kc = kubeConfig;
+    this.generation++;
+    this.agent = undefined;
+    this.prepared = undefined;
+    this.preparing = undefined;
+    // idle sockets of the old pool close now, busy ones as soon as their request or watch is done
+    if (old && old !== http.globalAgent && old !== https.globalAgent) {
+      old.on('free', (socket: { destroy(): void }) => socket.destroy());
+      for (const sockets of Object.values(old.freeSockets)) for (const s of sockets ?? []) s.destroy();
+      this.retired.add(old);
+    }
+  }
+
   private async prepare(): Promise<Prepared> {
     if (this.prepared && this.prepared.expires > Date.now()) return this.prepared;
-    this.preparing ??= (async () => {
-      try {
-        const opts: https.RequestOptions = {};
-        await this.kubeConfig.applyToHTTPSOptions(opts);
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
-        if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-        if (!this.agent) {
-          const cluster = this.kubeConfig.getCurrentCluster()!;
-          if (cluster.proxyUrl) {
-            // client-node builds the right proxy agent (http/https/socks) for us
-            this.agent = opts.agent as http.Agent;
-          } else if (this.server.startsWith('http:')) {
-            this.agent = new http.Agent({ keepAlive: true });
-          } else {
-            this.agent = new https.Agent({
-              keepAlive: true,
-              ca: opts.ca,
-              cert: opts.cert,
-              key: opts.key,
-              pfx: opts.pfx,
-              passphrase: opts.passphrase,
-              servername: opts.servername,
-              ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-            });
-          }
+    if (this.preparing) return this.preparing;
+    const generation = this.generation;
+    const kc = this.kc;
+    const preparing = (async () => {
+      const opts: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(opts);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+      // credentials were reloaded meanwhile: prepare again with the new ones
+      if (generation !== this.generation) return this.prepare();
+      if (!this.agent) {
+        const cluster = kc.getCurrentCluster()!;
+        if (cluster.proxyUrl) {
+          // client-node builds the right proxy agent (http/https/socks) for us
+          this.agent = opts.agent as http.Agent;
+        } else if (this.server.startsWith('http:')) {
+          this.agent = new http.Agent({ keepAlive: true });
+        } else {
+          this.agent = new https.Agent({
+            keepAlive: true,
+            ca: opts.ca,
+            cert: opts.cert,
+            key: opts.key,
+            pfx: opts.pfx,
+            passphrase: opts.passphrase,
+            servername: opts.servername,
+            ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+          });
         }
-        this.prepared = { headers, agent: this.agent, expires: Date.now() + this.credentialTtlMs };
-        return this.prepared;
-      } finally {
-        this.preparing = undefined;
       }
-    })();
-    return this.preparing;
+      this.prepared = { headers, agent: this.agent, expires: Date.now() + this.credentialTtlMs };
+      return this.prepared;
+    })().finally(() => {
+      if (this.preparing === preparing) this.preparing = undefined;
+    });
+    this.preparing = preparing;
+    return preparing;
   }
 
   /** Sends a request and resolves with the response head; the caller consumes the body. */
@@ -237,6 +273,8 @@ export class RestClient {
   close(): void {
     this.closed = true;
     this.agent?.destroy();
+    for (const a of this.retired) a.destroy();
+    this.retired.clear();
   }
 }
 

@@ -112,6 +112,22 @@ describe('cluster lifecycle (in-process)', () => {
     assert.deepEqual(taintKeys(c), []);
   });
 
+  test('a member with KubeEdge edge nodes gets edgeNodeSummary and the kubeedge label, which go with the edge nodes', async () => {
+    const n = await memberClient.resource(NODES).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'edge-0', labels: { 'node-role.kubernetes.io/edge': '' } } });
+    await memberClient.resource(NODES).updateStatus({ ...n, status: { allocatable: { cpu: '1', memory: '1Gi', pods: '10' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+    const c = await eventually('member1 labelled as a KubeEdge cluster', async () => {
+      const c = await getCluster('member1');
+      return c?.metadata?.labels?.['cluster.karmada.io/kubeedge'] === 'true' && c.status?.edgeNodeSummary ? c : undefined;
+    });
+    assert.deepEqual(c.status?.edgeNodeSummary, { totalNum: 1, readyNum: 1 });
+    assert.deepEqual(c.status?.nodeSummary, { totalNum: 4, readyNum: 3 });
+    await memberClient.resource(NODES).delete('edge-0');
+    await eventually('label and edge summary removed', async () => {
+      const c = await getCluster('member1');
+      return c?.metadata?.labels?.['cluster.karmada.io/kubeedge'] === undefined && c?.status?.edgeNodeSummary === undefined && c?.status?.nodeSummary?.totalNum === 3;
+    });
+  });
+
   test('a member that stops answering turns Ready=False with the not-ready taint, and back', async () => {
     await member.stop();
     const down = await eventually('member1 not ready', async () => {

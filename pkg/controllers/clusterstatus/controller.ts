@@ -10,25 +10,25 @@ import { CLUSTER_CONTROLLER_FINALIZER } from '../../apis/cluster/v1alpha1/index.
 import type { ObjectClient } from '../../runtime/client.js';
 import { Controller, type ReconcileResult, type Runnable } from '../../runtime/controller.js';
 import type { SharedInformerFactory } from '../../runtime/factory.js';
-import { NODES, PODS, SECRETS } from '../../runtime/gvr.js';
-import { errText, Informer } from '../../runtime/informer.js';
+import { SECRETS } from '../../runtime/gvr.js';
+import { errText, type Informer } from '../../runtime/informer.js';
 import { isConflict, isNotFound, type RestClient } from '../../runtime/rest.js';
 import { metaTime } from '../../runtime/types.js';
 import { CLUSTERS } from '../../util/clusterapi.js';
 import { setStatusCondition, type StatusCondition } from '../../util/conditions.js';
 import { deepEqual } from '../../util/deepequal.js';
 import { MemberClients, type Secret } from '../../util/membercluster.js';
-import { ClusterConditionCache } from './conditioncache.js';
 import {
-  apiEnablementsCondition,
-  CLUSTER_REASON_STATUS_COLLECTION_FAILED,
-  discoverAPIs,
-  kubernetesVersion,
-  probeHealth,
-  readyCondition,
-  toAPIEnablements,
-} from './memberstatus.js';
-import { nodeSummary, resourceSummary, slimNode, slimPod, type Node, type Pod } from './summary.js';
+  applyCollectedStatus,
+  labelChanges,
+  collectMemberStatus,
+  startMemberStatusCaches,
+  stopMemberStatusCaches,
+  type MemberStatusCaches,
+  type MutableClusterStatus,
+} from './collect.js';
+import { ClusterConditionCache } from './conditioncache.js';
+import { CLUSTER_REASON_STATUS_COLLECTION_FAILED, probeHealth, readyCondition } from './memberstatus.js';
 
 export const CLUSTER_STATUS_CONTROLLER_NAME = 'clusterStatus';
 
@@ -51,14 +51,6 @@ export interface ClusterStatusControllerOptions {
   now?: () => number;
 }
 
-type MutableStatus = Omit<ClusterStatus, 'conditions'> & { conditions: StatusCondition[] };
-
-interface MemberCache {
-  rest: RestClient;
-  nodes: Informer<Node>;
-  pods: Informer<Pod>;
-}
-
 /** Spec, finalizers or deletion changed (status writes, including our own, do not trigger a sync). */
 export function clusterSpecChanged(o: Cluster, n: Cluster): boolean {
   return (
@@ -74,7 +66,7 @@ export class ClusterStatusController implements Runnable {
   readonly clusters: Informer<Cluster>;
   private readonly controller: Controller;
   private readonly members = new MemberClients('karmada-controller-manager/cluster-status');
-  private readonly caches = new Map<string, MemberCache>();
+  private readonly caches = new Map<string, MemberStatusCaches>();
   private readonly conditions: ClusterConditionCache;
   private readonly log: Logger;
   private readonly frequencyMs: number;
@@ -141,46 +133,23 @@ export class ClusterStatusController implements Runnable {
       return { requeueAfterMs: this.frequencyMs };
     }
 
-    const collected: Partial<ClusterStatus> = {};
-    const extra: StatusCondition[] = [];
+    let collected: Partial<ClusterStatus> = {};
+    let extra: StatusCondition[] = [];
+    let labels: Record<string, string | null> | undefined;
     if (health.online && health.healthy && ready.status === 'True') {
-      try {
-        collected.kubernetesVersion = await kubernetesVersion(rest);
-      } catch (err) {
-        this.log.warn({ cluster: name, err: errText(err) }, 'cannot read the Kubernetes version');
-        collected.kubernetesVersion = '';
-      }
-      try {
-        const { lists, partial } = await discoverAPIs(rest);
-        collected.apiEnablements = toAPIEnablements(lists);
-        extra.push(apiEnablementsCondition(collected.apiEnablements.length, partial));
-      } catch (err) {
-        this.log.warn({ cluster: name, err: errText(err) }, 'cannot discover the APIs of the member cluster');
-        collected.apiEnablements = [];
-        extra.push(apiEnablementsCondition(0, true));
-      }
-      if (this.opts.enableResourceModeling !== false) {
-        const cache = this.memberCache(name, rest);
-        const synced = (await cache.nodes.waitForSync(this.opts.cacheSyncTimeoutMs ?? 5000)) && (await cache.pods.waitForSync(this.opts.cacheSyncTimeoutMs ?? 5000));
-        if (synced) {
-          const nodes = cache.nodes.indexer.list();
-          const pods = cache.pods.indexer.list();
-          collected.nodeSummary = nodeSummary(nodes);
-          collected.resourceSummary = resourceSummary(nodes, pods, cluster.spec?.resourceModels);
-        } else {
-          this.log.info({ cluster: name }, 'member node/pod caches not synced yet; summaries kept');
-        }
-      }
+      const caches = this.opts.enableResourceModeling !== false ? this.memberCache(name, rest) : undefined;
+      ({ collected, conditions: extra, labels } = await collectMemberStatus(rest, {
+        cluster: name,
+        logger: this.log,
+        caches,
+        resourceModels: cluster.spec?.resourceModels,
+        cacheSyncTimeoutMs: this.opts.cacheSyncTimeoutMs,
+      }));
     }
 
-    await this.writeStatus(cluster, (status) => {
-      for (const k of ['kubernetesVersion', 'apiEnablements', 'nodeSummary', 'resourceSummary'] as const) {
-        if (k in collected) (status as Record<string, unknown>)[k] = collected[k];
-      }
-      const now = this.nowTime();
-      for (const c of extra) setStatusCondition(status.conditions!, { ...c }, now);
-      setStatusCondition(status.conditions!, { ...ready }, now);
-    });
+    await this.writeStatus(cluster, (status) => applyCollectedStatus(status, collected, extra, ready, this.nowTime()));
+    const labelPatch = labelChanges(cluster.metadata?.labels, labels);
+    if (labelPatch) await this.opts.client.resource<Cluster>(CLUSTERS).patch(name, { metadata: { labels: labelPatch } });
     return { requeueAfterMs: this.frequencyMs };
   }
 
@@ -200,11 +169,11 @@ export class ClusterStatusController implements Runnable {
   }
 
   /** Writes status changes made by mutate (skipped when nothing changed; re-applied on conflicts). */
-  private async writeStatus(cluster: Cluster, mutate: (status: MutableStatus) => void): Promise<void> {
+  private async writeStatus(cluster: Cluster, mutate: (status: MutableClusterStatus) => void): Promise<void> {
     const clusters = this.opts.client.resource<Cluster>(CLUSTERS);
     let base = cluster;
     for (let attempt = 0; ; attempt++) {
-      const status = structuredClone(base.status ?? {}) as MutableStatus;
+      const status = structuredClone(base.status ?? {}) as MutableClusterStatus;
       status.conditions ??= [];
       mutate(status);
       if (deepEqual(status, { ...(base.status ?? {}), conditions: base.status?.conditions ?? [] })) return;
@@ -218,17 +187,10 @@ export class ClusterStatusController implements Runnable {
     }
   }
 
-  private memberCache(name: string, rest: RestClient): MemberCache {
+  private memberCache(name: string, rest: RestClient): MemberStatusCaches {
     let cache = this.caches.get(name);
     if (cache && cache.rest === rest) return cache;
-    const common = { client: rest, logger: this.opts.logger?.child({ cluster: name }), backoff: { initialMs: 500, maxMs: 10_000 } };
-    cache = {
-      rest,
-      nodes: new Informer<Node>({ ...common, gvr: NODES, transform: slimNode }),
-      pods: new Informer<Pod>({ ...common, gvr: PODS, transform: slimPod }),
-    };
-    cache.nodes.start();
-    cache.pods.start();
+    cache = startMemberStatusCaches(rest, this.opts.logger?.child({ cluster: name }));
     this.caches.set(name, cache);
     return cache;
   }
@@ -237,7 +199,7 @@ export class ClusterStatusController implements Runnable {
     const cache = this.caches.get(name);
     if (!cache) return;
     this.caches.delete(name);
-    await Promise.all([cache.nodes.stop(), cache.pods.stop()]);
+    await stopMemberStatusCaches(cache);
   }
 
   private async forget(name: string): Promise<void> {

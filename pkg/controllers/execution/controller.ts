@@ -26,6 +26,7 @@ import { isConflict, isNotFound } from '../../runtime/rest.js';
 import type { KubeObject } from '../../runtime/types.js';
 import type { ResourceInterpreter } from '../../resourceinterpreter/interface.js';
 import { WORKS } from '../../util/clusterapi.js';
+import { deepEqual } from '../../util/deepequal.js';
 import type { StatusCondition } from '../../util/conditions.js';
 import type { MemberEvent } from '../../util/memberinformer/manager.js';
 import type { MemberCluster, MemberSource } from '../../util/memberinformer/member.js';
@@ -65,6 +66,8 @@ export interface ExecutionControllerOptions {
   objectWatcher?: ObjectWatcher;
   /** Where Work conditions are written (default: a status patch now; a karmada-agent: its durable outbox). */
   statusWriter?: WorkStatusWriter;
+  /** Re-check a Work whenever its conditions change (with an asynchronous statusWriter, see WorkStatusController). */
+  recheckOnStatusChange?: boolean;
 }
 
 /** The Work as an event's involvedObject (cached list items may lack apiVersion/kind). */
@@ -90,7 +93,11 @@ export class ExecutionController implements Runnable {
     this.objectWatcher = opts.objectWatcher ?? new ObjectWatcher({ interpreter: opts.interpreter, logger: this.log });
     this.recorder = opts.recorder ?? new EventRecorder({ client: opts.client, component: EXECUTION_CONTROLLER_COMPONENT, logger: this.log });
     this.controller = new Controller({ name: this.name, workers: opts.workers ?? 10, logger: opts.logger, reconcile: (key) => this.reconcile(key) })
-      .watch(this.works, { add: (w) => clusterOfWork(w) !== undefined, update: workSpecChanged, delete: () => false })
+      .watch(this.works, {
+        add: (w) => clusterOfWork(w) !== undefined,
+        update: (o, n) => workSpecChanged(o, n) || (!!opts.recheckOnStatusChange && !deepEqual(o.status?.conditions, n.status?.conditions)),
+        delete: () => false,
+      })
       .watch(this.members.clusters, {
         mapKeys: (c) => this.workKeysOfCluster(c.metadata?.name ?? ''),
         update: (o, n) => clusterChangedForWorks(o, n) || this.isReady(o) !== this.isReady(n),

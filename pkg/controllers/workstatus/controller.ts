@@ -45,6 +45,11 @@ export interface WorkStatusControllerOptions {
   cacheSyncTimeoutMs?: number;
   /** Where manifestStatuses are written (default: a status patch now; a karmada-agent: its durable outbox). */
   statusWriter?: WorkStatusWriter;
+  /**
+   * Re-check a Work whenever its manifestStatuses change (set with an asynchronous statusWriter: a report
+   * delivered late may be older than what the member shows now, and must not stay).
+   */
+  recheckOnStatusChange?: boolean;
 }
 
 function appliedStatus(w: Work): string | undefined {
@@ -70,7 +75,10 @@ export class WorkStatusController implements Runnable {
       .watch(this.works, {
         add: (w) => clusterOfWork(w) !== undefined,
         // the manifests changed, or Applied flipped (status is only reported for applied Works)
-        update: (o, n) => o.metadata?.generation !== n.metadata?.generation || appliedStatus(o) !== appliedStatus(n),
+        update: (o, n) =>
+          o.metadata?.generation !== n.metadata?.generation ||
+          appliedStatus(o) !== appliedStatus(n) ||
+          (!!opts.recheckOnStatusChange && !manifestStatusesEqual(o.status?.manifestStatuses ?? [], n.status?.manifestStatuses)),
         delete: () => false,
       })
       .watch(this.members.clusters, {
