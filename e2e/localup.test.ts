@@ -44,14 +44,6 @@ describe('karmada local-up', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('--pull-members is refused with a one-line message', async () => {
-    const r = await run(process.execPath, [KARMADA, 'local-up', '--data-dir', path.join(dir, 'pull'), '--pull-members', '1']);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /pull mode \(karmada-agent\) is not implemented yet/);
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.equal(existsSync(path.join(dir, 'pull')), false, 'nothing started');
-  });
-
   test('bad flags are a one-line error', async () => {
     const r = await run(process.execPath, [KARMADA, 'local-up', '--members', 'two']);
     assert.notEqual(r.code, 0);

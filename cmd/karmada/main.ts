@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // karmada: the all-in-one binary for one machine.
 //   karmada server    karmada-apiserver + karmada-controller-manager controllers + karmada-scheduler in one process
-//   karmada local-up  the same plus simulated Push members, joined and Ready, with kubeconfigs (npm start)
+//   karmada local-up  the same plus simulated members (Push, and Pull with karmada-agents), Ready, with kubeconfigs (npm start)
 
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -24,6 +24,7 @@ interface CommonFlags {
 interface LocalUpFlags extends CommonFlags {
   members: number;
   pullMembers: number;
+  edgeNodes: number;
   nodes: number;
   memberBasePort?: number;
 }
@@ -91,9 +92,10 @@ program.addCommand(
 
 program.addCommand(
   common(new Command('local-up'))
-    .description('Run the control plane and simulated member clusters (kube-sim), join them in Push mode and wait until they are Ready.')
+    .description('Run the control plane and simulated member clusters (kube-sim), join them (Push) or register them with their agents (Pull) and wait until they are Ready.')
     .option('--members <n>', 'Push members member1..N', int('--members', 0, 100), 2)
-    .option('--pull-members <n>', 'Pull members (with karmada-agent) after the Push ones', int('--pull-members', 0, 100), 0)
+    .option('--pull-members <n>', 'Pull members after the Push ones, registered with a bootstrap token and run by a karmada-agent each', int('--pull-members', 0, 100), 0)
+    .option('--edge-nodes <n>', 'KubeEdge edge nodes (and the Device CRDs) in each Pull member', int('--edge-nodes', 0, 1000), 0)
     .option('--nodes <n>', 'simulated nodes per member', int('--nodes', 0, 10_000), 3)
     .option('--member-base-port <port>', 'port of member1 (member i: base+i-1; default: free ports)', int('--member-base-port', 1, 65535))
     .showSuggestionAfterError(false)
@@ -107,12 +109,13 @@ member, named after it) and runs in the foreground until Ctrl+C. Restarting with
 the control plane's objects and the members already joined.`,
     )
     .action(async (flags: LocalUpFlags) => {
-      if (flags.pullMembers > 0) throw new Error('--pull-members: pull mode (karmada-agent) is not implemented yet; use --members for Push members');
       await foreground('local-up', flags, async (stack, dataDir, logger) => {
         await localUp(stack, {
           dataDir,
           port: flags.port,
           members: flags.members,
+          pullMembers: flags.pullMembers,
+          edgeNodes: flags.edgeNodes,
           nodes: flags.nodes,
           memberBasePort: flags.memberBasePort,
           logger,

@@ -2,12 +2,14 @@
 //   server:   karmada-apiserver (embedded SQLite in DATA_DIR) + the karmada-controller-manager controllers
 //             + karmada-scheduler.
 //   local-up: the same, plus N kube-sim members (member1..N, data in DATA_DIR/members/) joined in Push mode
-//             with karmadactl's join code, then DATA_DIR/karmada.config and DATA_DIR/members.config.
+//             with karmadactl's join code, and M more registered in Pull mode with karmadactl's register
+//             code (bootstrap token, CSRs) each with an in-process karmada-agent (its offline store in
+//             DATA_DIR/members/<name>/agent), then DATA_DIR/karmada.config and DATA_DIR/members.config.
 // Everything started is stopped again by stop(), in reverse order. Restarting on the same data dir reuses
 // the control plane's store and the members' stores and PKI: members already joined are kept (their
 // apiEndpoint is updated when their port changed).
 
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
@@ -17,7 +19,10 @@ import { DEFAULT_LEADER_ELECTION, DEFAULT_SETTINGS, runControllerManager, select
 import { DEFAULT_SCHEDULER_LEADER_ELECTION, runScheduler } from '../scheduler/scheduler.js';
 import { CommandError, describeError, type IO } from '../karmadactl/util/factory.js';
 import { runJoin } from '../karmadactl/join/join.js';
-import { writeKubeconfig } from '../pki/index.js';
+import { runRegister } from '../karmadactl/register/register.js';
+import { createBootstrapToken } from '../karmadactl/token/token.js';
+import { runAgent } from '../agent/agent.js';
+import { caCertHash, writeKubeconfig } from '../pki/index.js';
 import { sleep } from '../runtime/backoff.js';
 import { ObjectClient } from '../runtime/client.js';
 import { RestClient } from '../runtime/rest.js';
@@ -36,6 +41,10 @@ export interface ServerOptions {
 
 export interface LocalUpOptions extends ServerOptions {
   members: number;
+  /** Pull members after the Push ones (member<N+1>..), each with its karmada-agent. */
+  pullMembers?: number;
+  /** KubeEdge edge nodes of each Pull member (kube-sim --edge-nodes). */
+  edgeNodes?: number;
   nodes: number;
   /** First member port (member i gets base+i-1); undefined: free ports. */
   memberBasePort?: number;
@@ -111,6 +120,8 @@ export async function startApiServer(stack: Stack, opts: ServerOptions): Promise
     bindAddress: '127.0.0.1',
     advertiseAddress: '127.0.0.1',
     kubeconfigOut: kubeconfig,
+    // `karmadactl register` authenticates with bootstrap tokens (karmadactl init enables them too)
+    enableBootstrapTokenAuth: true,
     logger: logger.child({ component: 'karmada-apiserver' }),
   });
   stack.push('karmada-apiserver', () => api.stop());
@@ -171,44 +182,47 @@ export function startScheduler(stack: Stack, opts: ServerOptions): void {
   });
 }
 
-/** Push members member1..N started and joined (or their registration brought up to date). */
-export async function startMembers(stack: Stack, karmada: ObjectClient, opts: LocalUpOptions): Promise<SimCluster[]> {
+/** The kube-sim members: Push ones member1..N, then Pull ones member<N+1>..<N+M> (with edge nodes). */
+export async function startSims(stack: Stack, opts: LocalUpOptions): Promise<{ push: SimCluster[]; pull: SimCluster[] }> {
   const { logger, progress } = opts;
   const root = path.join(opts.dataDir, 'members');
   mkdirSync(root, { recursive: true });
-  const names = Array.from({ length: opts.members }, (_, i) => `${MEMBER_PREFIX}${i + 1}`);
+  const pullCount = opts.pullMembers ?? 0;
+  const names = Array.from({ length: opts.members + pullCount }, (_, i) => `${MEMBER_PREFIX}${i + 1}`);
   // members of one process share a CA (as kube-sim --clusters does): N RSA keys would dominate the start
   const pki = names.length ? await simPKI(path.join(root, 'pki'), '127.0.0.1', logger) : undefined;
-  const members: SimCluster[] = [];
+  const sims: SimCluster[] = [];
   for (const [i, name] of names.entries()) {
     stack.check();
-    progress(`starting ${name} (kube-sim, ${opts.nodes} nodes)...`);
+    const pull = i >= opts.members;
+    const edgeNodes = pull ? (opts.edgeNodes ?? 0) : 0;
+    progress(`starting ${name} (kube-sim, ${opts.nodes} nodes${edgeNodes ? ` + ${edgeNodes} edge nodes` : ''})...`);
     mkdirSync(path.join(root, name), { recursive: true });
     const m = await SimCluster.start({
       name,
       port: opts.memberBasePort ? opts.memberBasePort + i : 0,
       nodes: opts.nodes,
+      edgeNodes,
       pki,
       dataDir: path.join(root, name),
       logger: logger.child({ component: 'kube-sim' }),
     });
     stack.push(name, () => m.stop());
-    members.push(m);
+    sims.push(m);
   }
+  return { push: sims.slice(0, opts.members), pull: sims.slice(opts.members) };
+}
+
+/** Joins the Push members (or brings an earlier registration up to date). */
+export async function joinPushMembers(stack: Stack, karmada: ObjectClient, members: SimCluster[], opts: LocalUpOptions): Promise<void> {
+  const { logger, progress } = opts;
   const quiet: IO = { out: () => {}, err: (line) => logger.info({ join: line }, 'karmadactl join') };
   const clusters = karmada.resource<Cluster>(CLUSTERS);
   for (const m of members) {
     stack.check();
-    const id = await m.clusterID();
-    const existing = await clusters.getOrUndefined(m.name);
+    const existing = await existingCluster(karmada, m, 'Push', opts);
     if (existing) {
-      if (existing.spec?.id && existing.spec.id !== id) {
-        throw new CommandError(
-          `cluster ${m.name} is registered with id ${existing.spec.id} but ${path.join(root, m.name)} holds cluster ${id}: remove ${opts.dataDir} to start afresh`,
-        );
-      }
-      if (existing.spec?.syncMode !== 'Push') throw new CommandError(`cluster ${m.name} is registered in ${existing.spec?.syncMode} mode, not Push`);
-      if (existing.spec.apiEndpoint !== m.url) await clusters.patch(m.name, { spec: { apiEndpoint: m.url } });
+      if (existing.spec?.apiEndpoint !== m.url) await clusters.patch(m.name, { spec: { apiEndpoint: m.url } });
       progress(`${m.name} already joined (${m.url})`);
       continue;
     }
@@ -217,7 +231,79 @@ export async function startMembers(stack: Stack, karmada: ObjectClient, opts: Lo
     await runJoin({ clusterName: m.name, karmada, member: kc, io: quiet });
     progress(`${m.name} registered in Push mode (${m.url})`);
   }
-  return members;
+}
+
+/** The Cluster registered for a member started from the same data, if any; refuses a mismatch. */
+async function existingCluster(karmada: ObjectClient, m: SimCluster, mode: 'Push' | 'Pull', opts: LocalUpOptions): Promise<Cluster | undefined> {
+  const existing = await karmada.resource<Cluster>(CLUSTERS).getOrUndefined(m.name);
+  if (!existing) return undefined;
+  const id = await m.clusterID();
+  if (existing.spec?.id && existing.spec.id !== id) {
+    throw new CommandError(
+      `cluster ${m.name} is registered with id ${existing.spec.id} but ${path.join(opts.dataDir, 'members', m.name)} holds cluster ${id}: remove ${opts.dataDir} to start afresh`,
+    );
+  }
+  if ((existing.spec?.syncMode ?? 'Push') !== mode) throw new CommandError(`cluster ${m.name} is registered in ${existing.spec?.syncMode} mode, not ${mode}: remove ${opts.dataDir} to start afresh`);
+  return existing;
+}
+
+/**
+ * Registers the Pull members the way a user does (`karmadactl token create` + `karmadactl register`,
+ * which needs the agentcsrapproving controller running) and runs a karmada-agent for each, in-process,
+ * with its credentials and offline store in DATA_DIR/members/<name>/.
+ */
+export async function startPullMembers(stack: Stack, karmada: ObjectClient, members: SimCluster[], opts: LocalUpOptions): Promise<void> {
+  const { logger, progress } = opts;
+  const quiet: IO = { out: () => {}, err: (line) => logger.info({ register: line }, 'karmadactl register') };
+  for (const m of members) {
+    stack.check();
+    const dir = path.join(opts.dataDir, 'members', m.name);
+    const memberConfig = path.join(dir, 'kubeconfig');
+    const agentConfig = path.join(dir, 'karmada-agent.config');
+    await writeKubeconfig(memberConfig, m.kubeconfig);
+    const existing = await existingCluster(karmada, m, 'Pull', opts);
+    if (existing && existsSync(agentConfig)) {
+      progress(`${m.name} already registered (Pull)`);
+    } else {
+      if (existing) throw new CommandError(`cluster ${m.name} is registered but ${agentConfig} is gone: remove ${opts.dataDir} to start afresh`);
+      progress(`registering ${m.name} in Pull mode (bootstrap token, CSRs)...`);
+      const token = await createBootstrapToken(karmada, { ttlMs: 3_600_000, description: `karmada local-up: ${m.name}` });
+      await runRegister({
+        endpoint: `127.0.0.1:${opts.port}`,
+        token: token.token,
+        caCertHashes: [caCertHashOf(karmada)],
+        clusterName: m.name,
+        memberKubeconfig: memberConfig,
+        agentKubeconfigOut: agentConfig,
+        io: quiet,
+        logger: logger.child({ component: 'karmadactl-register' }),
+      });
+    }
+    const stop = new AbortController();
+    const running = runAgent(
+      {
+        karmadaKubeconfig: agentConfig,
+        clusterName: m.name,
+        memberKubeconfig: memberConfig,
+        dataDir: path.join(dir, 'agent'),
+        clusterStatusUpdateFrequencyMs: opts.statusFrequencyMs ?? 5000,
+        logger: logger.child({ component: 'karmada-agent', cluster: m.name }),
+      },
+      stop.signal,
+    ).catch((err: unknown) => logger.error({ cluster: m.name, err: describeError(err) }, 'karmada-agent failed'));
+    stack.push(`karmada-agent ${m.name}`, async () => {
+      stop.abort();
+      await running;
+    });
+    progress(`${m.name}: karmada-agent started`);
+  }
+}
+
+/** sha256:<hex> of the CA the client trusts (what `token create --print-register-command` prints). */
+function caCertHashOf(client: ObjectClient): string {
+  const ca = client.rest.kubeConfig.getCurrentCluster()?.caData;
+  if (!ca) throw new Error('the karmada kubeconfig has no certificate-authority-data');
+  return caCertHash(Buffer.from(ca, 'base64').toString('utf8'));
 }
 
 /** Waits until every member's Cluster reports Ready=True. */
@@ -250,27 +336,33 @@ export async function localUp(stack: Stack, opts: LocalUpOptions): Promise<void>
   const karmada = await startApiServer(stack, opts);
   // members first: the controllers then see the members' current endpoints from their first status
   // collection (a restart on free ports moves them), instead of reporting them unreachable for a while
-  const members = await startMembers(stack, karmada, opts);
+  const sims = await startSims(stack, opts);
+  await joinPushMembers(stack, karmada, sims.push, opts);
   stack.check();
   startControllers(stack, opts);
   startScheduler(stack, opts);
+  // registration needs the controllers: agentcsrapproving approves the agents' CSRs
+  await startPullMembers(stack, karmada, sims.pull, opts);
+  const members = [...sims.push, ...sims.pull];
   await waitReady(stack, karmada, members, opts);
   stack.check();
   await writeKubeconfig(membersKubeconfigPath(dataDir), mergeKubeconfigs(members.map((m) => m.kubeconfig)));
-  opts.progress(readyBanner(dataDir, opts.port, members.map((m) => m.name)));
+  opts.progress(readyBanner(dataDir, opts.port, sims.push.map((m) => m.name), sims.pull.map((m) => m.name)));
 }
 
-export function readyBanner(dataDir: string, port: number, members: string[]): string {
+export function readyBanner(dataDir: string, port: number, members: string[], pullMembers: string[] = []): string {
   const k = karmadaKubeconfigPath(dataDir);
   const mc = membersKubeconfigPath(dataDir);
   const lines = [
     '',
-    `Karmada is ready: karmada-apiserver https://127.0.0.1:${port}, ${members.length} member(s)${members.length ? `: ${members.join(', ')}` : ''}.`,
+    `Karmada is ready: karmada-apiserver https://127.0.0.1:${port}, ${members.length} member(s)${members.length ? `: ${members.join(', ')}` : ''}` +
+      (pullMembers.length ? `, ${pullMembers.length} Pull member(s) with karmada-agent: ${pullMembers.join(', ')}.` : '.'),
     '',
     `  export KUBECONFIG=${k}`,
     '  kubectl get clusters',
   ];
-  if (members.length) lines.push(`  kubectl --kubeconfig ${mc} --context ${members[0]} get nodes`);
+  const first = members[0] ?? pullMembers[0];
+  if (first) lines.push(`  kubectl --kubeconfig ${mc} --context ${first} get nodes`);
   lines.push('', 'Press Ctrl+C to stop.');
   return lines.join('\n');
 }
